@@ -1,0 +1,57 @@
+/// One extension's view of one call, identified by (customer, uuid, extension).
+public struct CallLeg: Sendable, Hashable {
+    public struct Key: Hashable, Sendable {
+        public var customer: String
+        public var uuid: String
+        public var `extension`: String
+
+        public init(customer: String, uuid: String, extension: String) {
+            self.customer = customer
+            self.uuid = uuid
+            self.extension = `extension`
+        }
+    }
+
+    public var key: Key
+    public var direction: Direction
+    public var caller: String
+    public var callerContext: String?
+    public var callee: String
+    public var calleeContext: String?
+    public var callerName: String?
+    public var calleeName: String?
+    /// Time of the first event seen for this leg.
+    public var started: EventTime
+    public var answeredAt: EventTime?
+    public var endedAt: EventTime?
+    /// The start of the call was not seen (the stream joined mid-call).
+    public var partial: Bool
+    public var cause: EndCause?
+    /// The PBX's raw error value, if any.
+    public var error: String?
+    /// Time of the latest event, for expiry.
+    public var lastSeen: EventTime
+    /// Phases already fired for this leg (each at most once).
+    public var fired: Set<Phase>
+
+    public var answered: Bool { answeredAt != nil }
+
+    /// Talk time: answer to hang-up (zero if never answered).
+    public var talkDuration: Duration {
+        guard let a = answeredAt, let e = endedAt else { return .zero }
+        return max(.zero, e - a)
+    }
+
+    /// Ring time: first event to answer, or to hang-up if never answered.
+    public var ringDuration: Duration {
+        guard let end = answeredAt ?? endedAt else { return .zero }
+        return max(.zero, end - started)
+    }
+
+    /// The number of the other party: the caller of an inbound call, the
+    /// callee of an outbound one.
+    public var remoteNumber: String { direction == .inbound ? caller : callee }
+    public var remoteContext: String? { direction == .inbound ? callerContext : calleeContext }
+    public var remoteName: String? { direction == .inbound ? callerName : calleeName }
+    public var localNumber: String { direction == .inbound ? callee : caller }
+}

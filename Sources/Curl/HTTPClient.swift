@@ -1,0 +1,79 @@
+/// An async HTTP client over one libcurl multi handle.
+///
+/// All requests share the multi handle's connection cache, so requests to
+/// the same host reuse connections (HTTP/1.1 keep-alive) or multiplex over
+/// one (HTTP/2, when the server offers it over TLS). One thread drives every
+/// transfer; callers only wait on continuations.
+///
+/// Create one per process (or per component that needs its own connection
+/// pool) and call `shutdown()` when done.
+public final class HTTPClient: Sendable {
+    private let loop: CurlMultiLoop
+
+    /// - Parameter maxConnections: size of the shared connection cache.
+    public init(maxConnections: Int = 256) {
+        loop = CurlMultiLoop(maxConnections: maxConnections)
+    }
+
+    deinit { loop.shutdown() }
+
+    /// Stops the client; requests still running fail with `.shutdown`.
+    public func shutdown() { loop.shutdown() }
+
+    /// Transfers currently in flight.
+    public var inFlight: Int { loop.inFlight.load(ordering: .relaxed) }
+
+    /// Sends a request and returns its response, body kept up to
+    /// `request.maxResponseBytes`. Any HTTP status is a response; only
+    /// transport failures throw. Cancelling the calling task stops the
+    /// transfer and throws `HTTPClientError` of kind `.cancelled`.
+    public func execute(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
+        let transfer = try Transfer(request: request, streaming: false)
+        let loop = self.loop
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (c: CheckedContinuation<HTTPResponse, any Error>) in
+                    transfer.waiter = .response(c)
+                    if !loop.send(.add(transfer)) {
+                        transfer.complete(.failure(Self.shutdownError))
+                    }
+                }
+            } onCancel: {
+                loop.send(.cancel(transfer, Self.cancelledError))
+            }
+        } catch let error as HTTPClientError {
+            throw error
+        } catch {
+            throw HTTPClientError(kind: .transport, message: "\(error)")
+        }
+    }
+
+    /// Sends a request and returns as soon as the response head has arrived;
+    /// the body is read from the returned stream as it comes. The stream
+    /// holds at most about 1 MiB unread: beyond that the transfer pauses
+    /// until the reader catches up.
+    public func stream(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPStream {
+        let transfer = try Transfer(request: request, streaming: true)
+        let loop = self.loop
+        do {
+            let head = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (c: CheckedContinuation<HTTPResponseHead, any Error>) in
+                    transfer.waiter = .head(c)
+                    if !loop.send(.add(transfer)) {
+                        transfer.complete(.failure(Self.shutdownError))
+                    }
+                }
+            } onCancel: {
+                loop.send(.cancel(transfer, Self.cancelledError))
+            }
+            return HTTPStream(head: head, transfer: transfer, loop: loop)
+        } catch let error as HTTPClientError {
+            throw error
+        } catch {
+            throw HTTPClientError(kind: .transport, message: "\(error)")
+        }
+    }
+
+    static let cancelledError = HTTPClientError(kind: .cancelled, message: "the request was cancelled")
+    static let shutdownError = HTTPClientError(kind: .shutdown, message: "the HTTP client was shut down")
+}

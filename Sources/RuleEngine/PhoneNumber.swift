@@ -1,0 +1,59 @@
+import Calls
+
+/// A phone number in the forms templates and conditions use.
+public struct PhoneNumber: Sendable, Hashable {
+    /// As the PBX sent it.
+    public var raw: String
+    /// E.164 (`+49891234567`); extensions stay as they are.
+    public var e164: String
+    /// E.164 without the `+`.
+    public var digits: String
+    /// National form (`0891234567`), when the country is known.
+    public var national: String
+    public var isInternal: Bool
+
+    public init(raw: String, isInternal: Bool, settings: Settings) {
+        self.raw = raw
+        self.isInternal = isInternal
+        if isInternal || raw.isEmpty {
+            e164 = raw
+            digits = raw.filter(\.isNumber)
+            national = raw
+            return
+        }
+        let onlyDigits = raw.filter(\.isNumber)
+        let trimmed = raw.drop { $0 == " " }
+        let international: String
+        if trimmed.hasPrefix("+") {
+            international = onlyDigits
+        } else if onlyDigits.hasPrefix(settings.internationalPrefix), !settings.internationalPrefix.isEmpty {
+            international = String(onlyDigits.dropFirst(settings.internationalPrefix.count))
+        } else if onlyDigits.hasPrefix(settings.nationalPrefix), !settings.nationalPrefix.isEmpty, let cc = settings.countryCode {
+            international = cc + onlyDigits.dropFirst(settings.nationalPrefix.count)
+        } else {
+            // NFON sends global numbers without a prefix (`49891234567`).
+            international = onlyDigits
+        }
+        digits = international
+        e164 = "+" + international
+        if let cc = settings.countryCode, international.hasPrefix(cc) {
+            national = settings.nationalPrefix + international.dropFirst(cc.count)
+        } else {
+            national = settings.internationalPrefix + international
+        }
+    }
+
+    static func isAnonymous(_ number: String) -> Bool {
+        let n = number.lowercased()
+        return n.isEmpty || n == "anonymous" || n == "unknown" || n == "restricted" || n == "private"
+    }
+
+    /// An extension of the same tenant: its context is the tenant's
+    /// K-account, or (no context) it has at most `extension_digits` digits.
+    static func isInternal(_ number: String, context: String?, customer: String, settings: Settings) -> Bool {
+        if let context, context.lowercased() == "global" { return false }
+        if let context, !customer.isEmpty, context == customer { return true }
+        let digits = number.filter(\.isNumber)
+        return !digits.isEmpty && digits.count == number.count && digits.count <= settings.extensionDigits
+    }
+}

@@ -1,0 +1,40 @@
+import Calls
+
+/// A request ready to send: every template rendered, every secret in place.
+///
+/// Print it with `masked(by:)` — never as is.
+public struct RenderedRequest: Sendable {
+    /// Unique id of this delivery, the same on every retry (`Idempotency-Key`).
+    public var deliveryID: String
+    public var rule: String
+    public var target: String
+    public var phase: Phase
+    public var callID: String
+    /// Requests of one leg and one target keep their order.
+    public var leg: CallLeg.Key?
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// When the event that caused it happened.
+    public var eventTime: EventTime
+
+    public init(
+        deliveryID: String, rule: String, target: String, phase: Phase, callID: String, leg: CallLeg.Key?,
+        method: String, url: String, headers: [(name: String, value: String)], body: [UInt8]?, eventTime: EventTime
+    ) {
+        self.deliveryID = deliveryID
+        self.rule = rule
+        self.target = target
+        self.phase = phase
+        self.callID = callID
+        self.leg = leg
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.eventTime = eventTime
+    }
+
+    public var bodyText: String { body.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+}

@@ -1,0 +1,556 @@
+import Calls
+
+/// Turns rule files into a checked `RuleSet`, collecting every problem
+/// rather than stopping at the first.
+///
+/// Pure: it takes file contents and an environment, not paths to read, so
+/// it is tested without a file system. `RuleFiles` reads a directory.
+public struct RuleLoader {
+    public struct File: Sendable {
+        public var path: String
+        public var text: String
+        public init(path: String, text: String) {
+            self.path = path
+            self.text = text
+        }
+    }
+
+    let environment: [String: String]
+    var problems: [RuleProblem] = []
+    var secrets: Set<String> = []
+
+    var settings = Settings()
+    var settingsFile: String?
+    var classes: [ClassDefinition] = []
+    var targets: [String: Target] = [:]
+    var rules: [Rule] = []
+    var names: [String: String] = [:]  // "kind name" -> file
+
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    /// Loads and checks files (in the order given; `RuleFiles` sorts them).
+    public static func load(_ files: [File], environment: [String: String]) -> Result<RuleSet, RuleLoadError> {
+        var loader = RuleLoader(environment: environment)
+        for f in files { loader.add(f) }
+        return loader.finish()
+    }
+
+    mutating func add(_ file: File) {
+        let doc: [String: TOMLNode]
+        do {
+            doc = try TOMLNode.parse(file.text)
+        } catch {
+            problems.append(RuleProblem(file: file.path, line: error.line, column: error.column, message: error.message))
+            return
+        }
+        for (key, value) in doc.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "settings": loadSettings(value, file: file.path)
+            case "class":
+                for (i, c) in arrayOfTables(value, file: file.path, key: "class").enumerated() {
+                    loadClass(c, index: i, file: file.path)
+                }
+            case "target":
+                guard let t = value.table else {
+                    problems.append(RuleProblem(file: file.path, key: "target", message: "must be a table of targets ([target.NAME])"))
+                    continue
+                }
+                for (name, def) in t.sorted(by: { $0.key < $1.key }) { loadTarget(name, def, file: file.path) }
+            case "rule":
+                for (i, r) in arrayOfTables(value, file: file.path, key: "rule").enumerated() {
+                    loadRule(r, index: i, file: file.path)
+                }
+            case "list", "schedule", "lookup":
+                problems.append(
+                    RuleProblem(file: file.path, key: key, message: "`\(key)` is not supported by this version of callhook yet"))
+            default:
+                unknownKey(key, known: ["settings", "list", "class", "schedule", "target", "lookup", "rule"], file: file.path, subject: nil)
+            }
+        }
+    }
+
+    mutating func finish() -> Result<RuleSet, RuleLoadError> {
+        // References are checked once every file is in.
+        let classNames = Set(classes.map(\.name)).union(["internal", "anonymous", "external"])
+        for rule in rules {
+            for w in rule.webhooks where targets[w.target] == nil {
+                problems.append(
+                    RuleProblem(
+                        file: rule.file, subject: "rule \"\(rule.name)\"", key: "webhook.target",
+                        message: "unknown target `\(w.target)`" + suggestion(w.target, Array(targets.keys))))
+            }
+            for c in rule.when.classes ?? [] where !classNames.contains(c) {
+                problems.append(
+                    RuleProblem(
+                        file: rule.file, subject: "rule \"\(rule.name)\"", key: "when.class",
+                        message: "unknown class `\(c)`" + suggestion(c, Array(classNames))))
+            }
+        }
+        let errors = problems.filter { $0.severity == .error }
+        if !errors.isEmpty { return .failure(RuleLoadError(problems: problems)) }
+        return .success(
+            RuleSet(
+                settings: settings, classes: classes, targets: targets, rules: rules, secrets: secrets,
+                warnings: problems))
+    }
+
+    // MARK: - Tables
+
+    mutating func loadSettings(_ node: TOMLNode, file: String) {
+        guard let t = table(node, file: file, subject: nil, key: "settings") else { return }
+        if let other = settingsFile {
+            problems.append(RuleProblem(file: file, key: "settings", message: "[settings] is already defined in \(other)"))
+            return
+        }
+        settingsFile = file
+        let subject = "settings"
+        for (k, v) in t {
+            switch k {
+            case "timezone": if let s = string(v, file: file, subject: subject, key: k) { settings.timezone = s }
+            case "country_code": settings.countryCode = string(v, file: file, subject: subject, key: k)
+            case "national_prefix": if let s = string(v, file: file, subject: subject, key: k) { settings.nationalPrefix = s }
+            case "international_prefix":
+                if let s = string(v, file: file, subject: subject, key: k) { settings.internationalPrefix = s }
+            case "extension_digits":
+                if let i = v.int, i > 0 { settings.extensionDigits = i } else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be a positive integer"))
+                }
+            case "ringtone": if let s = string(v, file: file, subject: subject, key: k) { settings.ringtone = s }
+            default:
+                unknownKey(
+                    k, known: ["timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone"],
+                    file: file, subject: subject)
+            }
+        }
+    }
+
+    mutating func loadClass(_ t: [String: TOMLNode], index: Int, file: String) {
+        guard let name = t["name"]?.string else {
+            problems.append(RuleProblem(file: file, subject: "class #\(index + 1)", key: "name", message: "is required"))
+            return
+        }
+        let subject = "class \"\(name)\""
+        checkName(name, kind: "class", file: file, subject: subject)
+        var def = ClassDefinition(name: name, when: nil, ringtone: nil, alertInfo: nil)
+        for (k, v) in t {
+            switch k {
+            case "name": break
+            case "when": def.when = condition(v, file: file, subject: subject, key: "when")
+            case "ringtone": def.ringtone = string(v, file: file, subject: subject, key: k)
+            case "alert_info": def.alertInfo = string(v, file: file, subject: subject, key: k)
+            default: unknownKey(k, known: ["name", "when", "ringtone", "alert_info"], file: file, subject: subject)
+            }
+        }
+        let builtin = ["internal", "anonymous", "external"].contains(name)
+        if builtin && def.when != nil {
+            problems.append(
+                RuleProblem(file: file, subject: subject, key: "when", message: "a built-in class takes no `when`; it can only set ringtone and alert_info"))
+        }
+        if !builtin && def.when == nil {
+            problems.append(RuleProblem(file: file, subject: subject, key: "when", message: "is required for a class that is not built in"))
+        }
+        classes.append(def)
+    }
+
+    mutating func loadTarget(_ name: String, _ node: TOMLNode, file: String) {
+        let subject = "target \"\(name)\""
+        checkName(name, kind: "target", file: file, subject: subject)
+        guard let t = table(node, file: file, subject: subject, key: nil) else { return }
+        guard let urlText = t["url"].flatMap({ string($0, file: file, subject: subject, key: "url") }) else {
+            if t["url"] == nil { problems.append(RuleProblem(file: file, subject: subject, key: "url", message: "is required")) }
+            return
+        }
+        guard let url = template(urlText, .url, file: file, subject: subject, key: "url", rawURL: true) else { return }
+        var target = Target(
+            name: name, url: url, method: "POST", headers: [], timeout: .seconds(10), connectTimeout: .seconds(3),
+            retry: RetrySettings(), concurrency: 16, ratePerSecond: nil, signingSecret: nil, tlsVerify: true, caFile: nil,
+            userIDs: [:])
+        for (k, v) in t {
+            switch k {
+            case "url": break
+            case "method": if let m = string(v, file: file, subject: subject, key: k) { target.method = m.uppercased() }
+            case "headers": target.headers = templateTable(v, .header, file: file, subject: subject, key: k)
+            case "timeout": if let d = duration(v, file: file, subject: subject, key: k) { target.timeout = d }
+            case "connect_timeout": if let d = duration(v, file: file, subject: subject, key: k) { target.connectTimeout = d }
+            case "retry": loadRetry(v, into: &target.retry, file: file, subject: subject)
+            case "concurrency":
+                if let i = v.int, i > 0 { target.concurrency = i } else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be a positive integer"))
+                }
+            case "rate":
+                if let s = string(v, file: file, subject: subject, key: k) {
+                    if let r = Self.parseRate(s) { target.ratePerSecond = r } else {
+                        problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must look like \"20/s\" or \"100/m\""))
+                    }
+                }
+            case "signing_secret": target.signingSecret = string(v, file: file, subject: subject, key: k).map { resolveEnv($0, file: file, subject: subject, key: k) }
+            case "tls_verify":
+                if let b = v.bool { target.tlsVerify = b } else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be true or false"))
+                }
+            case "ca_file": target.caFile = string(v, file: file, subject: subject, key: k)
+            case "user_ids":
+                for (ext, id) in v.table ?? [:] { target.userIDs[ext] = id.string }
+            default:
+                unknownKey(
+                    k,
+                    known: ["url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate", "signing_secret", "tls_verify", "ca_file", "user_ids"],
+                    file: file, subject: subject)
+            }
+        }
+        targets[name] = target
+    }
+
+    mutating func loadRetry(_ node: TOMLNode, into retry: inout RetrySettings, file: String, subject: String) {
+        guard let t = table(node, file: file, subject: subject, key: "retry") else { return }
+        for (k, v) in t {
+            let key = "retry.\(k)"
+            switch k {
+            case "attempts":
+                if let i = v.int, i > 0 { retry.attempts = i } else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a positive integer"))
+                }
+            case "initial": if let d = duration(v, file: file, subject: subject, key: key) { retry.initial = d }
+            case "max": if let d = duration(v, file: file, subject: subject, key: key) { retry.max = d }
+            case "factor":
+                switch v {
+                case .double(let d) where d >= 1: retry.factor = d
+                case .int(let i) where i >= 1: retry.factor = Double(i)
+                default: problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a number ≥ 1"))
+                }
+            default: unknownKey(k, known: ["attempts", "initial", "factor", "max"], file: file, subject: subject, prefix: "retry.")
+            }
+        }
+    }
+
+    mutating func loadRule(_ t: [String: TOMLNode], index: Int, file: String) {
+        guard let name = t["name"]?.string else {
+            problems.append(RuleProblem(file: file, subject: "rule #\(index + 1)", key: "name", message: "is required"))
+            return
+        }
+        let subject = "rule \"\(name)\""
+        checkName(name, kind: "rule", file: file, subject: subject)
+        var rule = Rule(name: name, on: [], when: Condition(), ringtone: nil, stop: false, enabled: true, webhooks: [], file: file)
+        if t["on"] == nil { problems.append(RuleProblem(file: file, subject: subject, key: "on", message: "is required")) }
+        for (k, v) in t {
+            switch k {
+            case "name": break
+            case "on":
+                for s in strings(v, file: file, subject: subject, key: k) {
+                    if let p = Phase(rawValue: s) { rule.on.insert(p) } else {
+                        problems.append(
+                            RuleProblem(
+                                file: file, subject: subject, key: k,
+                                message: "unknown phase `\(s)`" + suggestion(s, Phase.allCases.map(\.rawValue))))
+                    }
+                }
+            case "when": rule.when = condition(v, file: file, subject: subject, key: "when") ?? Condition()
+            case "ringtone": rule.ringtone = string(v, file: file, subject: subject, key: k)
+            case "stop": rule.stop = v.bool ?? false
+            case "enabled": rule.enabled = v.bool ?? true
+            case "webhook":
+                for (i, w) in arrayOfTables(v, file: file, key: "webhook", subject: subject).enumerated() {
+                    if let hook = webhook(w, file: file, subject: subject, index: i) { rule.webhooks.append(hook) }
+                }
+            case "workflow":
+                problems.append(RuleProblem(file: file, subject: subject, key: k, message: "workflows are not supported by this version of callhook yet"))
+            default:
+                unknownKey(k, known: ["name", "on", "when", "ringtone", "stop", "enabled", "webhook", "workflow"], file: file, subject: subject)
+            }
+        }
+        checkPhases(rule, file: file, subject: subject)
+        rules.append(rule)
+    }
+
+    mutating func webhook(_ t: [String: TOMLNode], file: String, subject: String, index: Int) -> Webhook? {
+        let key = "webhook"
+        guard let target = t["target"]?.string else {
+            problems.append(RuleProblem(file: file, subject: subject, key: "webhook.target", message: "is required"))
+            return nil
+        }
+        var hook = Webhook(target: target, path: nil, method: nil, query: [], headers: [], body: .none)
+        var bodies: [String] = []
+        var contentType: String?
+        for (k, v) in t {
+            let path = "\(key).\(k)"
+            switch k {
+            case "target": break
+            case "path": hook.path = string(v, file: file, subject: subject, key: path).flatMap { template($0, .url, file: file, subject: subject, key: path, rawURL: true) }
+            case "method": hook.method = string(v, file: file, subject: subject, key: path)?.uppercased()
+            case "query": hook.query = templateTable(v, .url, file: file, subject: subject, key: path)
+            case "headers": hook.headers = templateTable(v, .header, file: file, subject: subject, key: path)
+            case "json":
+                bodies.append(k)
+                if let j = jsonTemplate(v, file: file, subject: subject, key: path) { hook.body = .json(j) }
+            case "form":
+                bodies.append(k)
+                hook.body = .form(templateTable(v, .form, file: file, subject: subject, key: path))
+            case "body": bodies.append(k)
+            case "content_type": contentType = string(v, file: file, subject: subject, key: path)
+            case "capture":
+                problems.append(RuleProblem(file: file, subject: subject, key: path, message: "capture is not supported by this version of callhook yet"))
+            case "url":
+                problems.append(RuleProblem(file: file, subject: subject, key: path, message: "inline targets are not supported by this version of callhook yet; define a [target.NAME]"))
+            default:
+                unknownKey(
+                    k, known: ["target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture"],
+                    file: file, subject: subject, prefix: "webhook.")
+            }
+        }
+        if bodies.count > 1 {
+            problems.append(
+                RuleProblem(file: file, subject: subject, key: key, message: "has \(bodies.joined(separator: " and ")); a webhook takes at most one body"))
+        }
+        if bodies == ["body"] {
+            let ct = contentType ?? "text/plain"
+            if let text = t["body"].flatMap({ string($0, file: file, subject: subject, key: "webhook.body") }),
+                let tpl = template(text, Escaping.forBody(contentType: ct), file: file, subject: subject, key: "webhook.body")
+            {
+                hook.body = .text(tpl, contentType: ct)
+            }
+        }
+        return hook
+    }
+
+    // MARK: - Conditions
+
+    mutating func condition(_ node: TOMLNode, file: String, subject: String, key: String) -> Condition? {
+        guard let t = table(node, file: file, subject: subject, key: key) else { return nil }
+        var c = Condition()
+        let supported = ["direction", "class", "answered", "cause", "customer", "not", "any"]
+        let later = [
+            "extension", "caller", "callee", "remote", "min_duration", "max_duration", "min_ring", "during", "outside",
+            "line", "presence", "previous_line", "previous_presence", "match",
+        ]
+        for (k, v) in t {
+            let path = "\(key).\(k)"
+            switch k {
+            case "direction":
+                c.direction = strings(v, file: file, subject: subject, key: path).compactMap { s in
+                    if let d = Direction(rawValue: s) { return d }
+                    problems.append(RuleProblem(file: file, subject: subject, key: path, message: "must be \"inbound\" or \"outbound\", not `\(s)`"))
+                    return nil
+                }
+            case "class": c.classes = strings(v, file: file, subject: subject, key: path)
+            case "answered":
+                if let b = v.bool { c.answered = b } else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: path, message: "must be true or false"))
+                }
+            case "cause":
+                c.causes = strings(v, file: file, subject: subject, key: path).compactMap { s in
+                    if let e = EndCause(rawValue: s) { return e }
+                    problems.append(
+                        RuleProblem(file: file, subject: subject, key: path, message: "unknown cause `\(s)`" + suggestion(s, EndCause.allCases.map(\.rawValue))))
+                    return nil
+                }
+            case "customer": c.customers = strings(v, file: file, subject: subject, key: path)
+            case "not": if let n = condition(v, file: file, subject: subject, key: path) { c.not.append(n) }
+            case "any":
+                guard let items = v.array, !items.isEmpty else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: path, message: "must be an array of condition tables"))
+                    continue
+                }
+                c.any.append(items.compactMap { condition($0, file: file, subject: subject, key: path) })
+            case _ where later.contains(k):
+                problems.append(RuleProblem(file: file, subject: subject, key: path, message: "this condition is not supported by this version of callhook yet"))
+            default:
+                unknownKey(k, known: supported + later, file: file, subject: subject, prefix: "\(key).")
+            }
+        }
+        return c
+    }
+
+    /// Condition keys that need a finished call cannot apply to earlier phases.
+    mutating func checkPhases(_ rule: Rule, file: String, subject: String) {
+        let endOnly: Set<String> = ["answered", "cause"]
+        let early = rule.on.intersection([.incoming, .outgoing, .answered, .line])
+        for key in rule.when.usedKeys.intersection(endOnly).sorted() {
+            if let p = early.map(\.rawValue).sorted().first {
+                problems.append(
+                    RuleProblem(file: file, subject: subject, key: "when.\(key)", message: "cannot apply to phase `\(p)` (only to ended and missed)"))
+            }
+        }
+    }
+
+    // MARK: - Values
+
+    mutating func table(_ node: TOMLNode, file: String, subject: String?, key: String?) -> [String: TOMLNode]? {
+        if let t = node.table { return t }
+        problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a table, not \(node.kindName)"))
+        return nil
+    }
+
+    mutating func arrayOfTables(_ node: TOMLNode, file: String, key: String, subject: String? = nil) -> [[String: TOMLNode]] {
+        if let a = node.array {
+            var out: [[String: TOMLNode]] = []
+            for item in a {
+                if let t = item.table { out.append(t) } else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be an array of tables ([[\(key)]])"))
+                }
+            }
+            return out
+        }
+        if let t = node.table { return [t] }
+        problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be an array of tables ([[\(key)]])"))
+        return []
+    }
+
+    mutating func string(_ node: TOMLNode, file: String, subject: String?, key: String) -> String? {
+        if let s = node.string { return s }
+        problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a string, not \(node.kindName)"))
+        return nil
+    }
+
+    /// A string or an array of strings.
+    mutating func strings(_ node: TOMLNode, file: String, subject: String, key: String) -> [String] {
+        if let s = node.string { return [s] }
+        if let a = node.array {
+            return a.compactMap { string($0, file: file, subject: subject, key: key) }
+        }
+        problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a string or an array of strings"))
+        return []
+    }
+
+    mutating func duration(_ node: TOMLNode, file: String, subject: String, key: String) -> Duration? {
+        guard let s = string(node, file: file, subject: subject, key: key) else { return nil }
+        if let d = DurationParser.parse(s) { return d }
+        problems.append(RuleProblem(file: file, subject: subject, key: key, message: "`\(s)` is not a duration (like \"800ms\", \"10s\", \"2m\")"))
+        return nil
+    }
+
+    mutating func template(
+        _ text: String, _ escaping: Escaping, file: String, subject: String, key: String, rawURL: Bool = false
+    ) -> TextTemplate? {
+        let resolved = resolveEnv(text, file: file, subject: subject, key: key, escaping: rawURL ? .none : escaping)
+        do {
+            return try TextTemplate(resolved, escaping: escaping)
+        } catch {
+            problems.append(RuleProblem(file: file, subject: subject, key: key, message: "invalid template: \(error)"))
+            return nil
+        }
+    }
+
+    mutating func templateTable(_ node: TOMLNode, _ escaping: Escaping, file: String, subject: String, key: String) -> [(String, TextTemplate)] {
+        guard let t = table(node, file: file, subject: subject, key: key) else { return [] }
+        var out: [(String, TextTemplate)] = []
+        for (k, v) in t.sorted(by: { $0.key < $1.key }) {
+            let text: String
+            switch v {
+            case .string(let s): text = s
+            case .int(let i): text = String(i)
+            case .bool(let b): text = String(b)
+            case .double(let d): text = String(d)
+            default:
+                problems.append(RuleProblem(file: file, subject: subject, key: "\(key).\(k)", message: "must be a string, not \(v.kindName)"))
+                continue
+            }
+            if let tpl = template(text, escaping, file: file, subject: subject, key: "\(key).\(k)") { out.append((k, tpl)) }
+        }
+        return out
+    }
+
+    mutating func jsonTemplate(_ node: TOMLNode, file: String, subject: String, key: String) -> JSONTemplate? {
+        switch node {
+        case .table(let t):
+            return .object(t.sorted(by: { $0.key < $1.key }).compactMap { k, v in
+                jsonTemplate(v, file: file, subject: subject, key: "\(key).\(k)").map { (k, $0) }
+            })
+        case .array(let a): return .array(a.compactMap { jsonTemplate($0, file: file, subject: subject, key: key) })
+        case .string(let s): return template(s, .none, file: file, subject: subject, key: key).map { .string($0) }
+        case .int(let i): return .literal(.int(i))
+        case .double(let d): return .literal(.double(d))
+        case .bool(let b): return .literal(.bool(b))
+        case .datetime(let s): return .literal(.string(s))
+        }
+    }
+
+    /// Replaces `{{env.NAME}}` / `{{{env.NAME}}}` with the variable's value
+    /// (escaped for where it lands), remembering the value as a secret.
+    mutating func resolveEnv(_ text: String, file: String, subject: String, key: String, escaping: Escaping = .none) -> String {
+        guard text.contains("env.") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            let triple = after.hasPrefix("{")
+            let body = triple ? after.dropFirst() : after
+            let closer = triple ? "}}}" : "}}"
+            guard let close = body.range(of: closer) else {
+                out += rest[open.lowerBound...]
+                rest = rest[rest.endIndex...]
+                break
+            }
+            let name = body[..<close.lowerBound].trimmingCharacters()
+            if name.hasPrefix("env.") {
+                let variable = String(name.dropFirst(4))
+                if let value = environment[variable] {
+                    secrets.insert(value)
+                    out += triple ? value : escaping.escape(value)
+                } else {
+                    problems.append(
+                        RuleProblem(file: file, subject: subject, key: key, message: "environment variable \(variable) is not set"))
+                }
+            } else {
+                out += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = body[close.upperBound...]
+        }
+        out += rest
+        return out
+    }
+
+    mutating func checkName(_ name: String, kind: String, file: String, subject: String) {
+        let valid =
+            name.first.map { $0.isASCII && ($0.isLowercase || $0.isNumber) } == true
+            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || "_.-".contains($0)) }
+        if !valid {
+            problems.append(RuleProblem(file: file, subject: subject, message: "name must match [a-z0-9][a-z0-9_.-]*"))
+        }
+        let id = "\(kind) \(name)"
+        if let other = names[id], !(kind == "class" && ["internal", "anonymous", "external"].contains(name) && other.isEmpty) {
+            problems.append(RuleProblem(file: file, subject: subject, message: "is already defined in \(other)"))
+        }
+        names[id] = file
+    }
+
+    mutating func unknownKey(_ key: String, known: [String], file: String, subject: String?, prefix: String = "") {
+        problems.append(RuleProblem(file: file, subject: subject, key: prefix + key, message: "unknown key" + suggestion(key, known)))
+    }
+
+    static func parseRate(_ s: String) -> Double? {
+        let parts = s.split(separator: "/")
+        guard parts.count == 2, let n = Double(parts[0].trimmingCharacters()), n > 0 else { return nil }
+        switch parts[1].trimmingCharacters() {
+        case "s": return n
+        case "m": return n / 60
+        case "h": return n / 3600
+        default: return nil
+        }
+    }
+}
+
+/// `; did you mean `x`?` when a known name is close to the one given.
+func suggestion(_ given: String, _ known: [String]) -> String {
+    let scored = known.map { ($0, editDistance(given, $0)) }.filter { $0.1 <= max(2, given.count / 3) }
+    guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return "" }
+    return "; did you mean `\(best.0)`?"
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    var cur = prev
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}

@@ -1,0 +1,24 @@
+/// The values templates can use for one rendering: a tree of dictionaries
+/// whose leaves are `String`, `Bool`, `Int`, `Double` or absent.
+///
+/// Built fresh per phase event; not shared across threads.
+public struct Variables {
+    public var root: [String: Any]
+
+    public init(_ root: [String: Any] = [:]) { self.root = root }
+
+    /// The value at a dotted path, or nil.
+    public func value(at path: [String]) -> Any? {
+        var current: Any = root
+        for part in path {
+            guard let dict = current as? [String: Any], let next = dict[part] else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    public subscript(key: String) -> Any? {
+        get { root[key] }
+        set { root[key] = newValue }
+    }
+}
