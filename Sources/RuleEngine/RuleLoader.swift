@@ -16,6 +16,18 @@ public struct RuleLoader {
     }
 
     let environment: [String: String]
+    /// What an unset `{{env.NAME}}` is.
+    public enum MissingEnvironment: Sendable {
+        /// A load error (the daemon).
+        case error
+        /// A warning, with a placeholder value (`check`, which often runs
+        /// without production secrets).
+        case warning
+        /// Silently `demo-NAME` (the demo runs with no environment set up).
+        case placeholder
+    }
+
+    let missingEnvironment: MissingEnvironment
     var problems: [RuleProblem] = []
     var secrets: Set<String> = []
 
@@ -26,13 +38,16 @@ public struct RuleLoader {
     var rules: [Rule] = []
     var names: [String: String] = [:]  // "kind name" -> file
 
-    public init(environment: [String: String]) {
+    public init(environment: [String: String], missingEnvironment: MissingEnvironment = .error) {
         self.environment = environment
+        self.missingEnvironment = missingEnvironment
     }
 
     /// Loads and checks files (in the order given; `RuleFiles` sorts them).
-    public static func load(_ files: [File], environment: [String: String]) -> Result<RuleSet, RuleLoadError> {
-        var loader = RuleLoader(environment: environment)
+    public static func load(
+        _ files: [File], environment: [String: String], missingEnvironment: MissingEnvironment = .error
+    ) -> Result<RuleSet, RuleLoadError> {
+        var loader = RuleLoader(environment: environment, missingEnvironment: missingEnvironment)
         for f in files { loader.add(f) }
         return loader.finish()
     }
@@ -490,8 +505,18 @@ public struct RuleLoader {
                     secrets.insert(value)
                     out += triple ? value : escaping.escape(value)
                 } else {
-                    problems.append(
-                        RuleProblem(file: file, subject: subject, key: key, message: "environment variable \(variable) is not set"))
+                    switch missingEnvironment {
+                    case .error:
+                        problems.append(
+                            RuleProblem(file: file, subject: subject, key: key, message: "environment variable \(variable) is not set"))
+                    case .warning:
+                        problems.append(
+                            RuleProblem(
+                                .warning, file: file, subject: subject, key: key,
+                                message: "environment variable \(variable) is not set; `callhook run` will refuse these rules until it is"))
+                    case .placeholder: break
+                    }
+                    out += "demo-\(variable)"
                 }
             } else {
                 out += rest[open.lowerBound..<close.upperBound]

@@ -45,5 +45,6 @@ public struct RuleProblem: Sendable, Hashable, CustomStringConvertible {
 /// A rule set that could not be loaded, with every problem found.
 public struct RuleLoadError: Error, Sendable, CustomStringConvertible {
     public var problems: [RuleProblem]
+    public init(problems: [RuleProblem]) { self.problems = problems }
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

@@ -1,0 +1,84 @@
+import Calls
+import Delivery
+import Feeds
+import Logging
+import RuleEngine
+
+/// Events in, requests out: the engine between a source and the dispatcher.
+///
+/// An actor, so the engine's state (call legs, line states) is only ever
+/// touched by one event at a time, in arrival order.
+public actor Pipeline: EventSink {
+    private var engine: CallEngine
+    private var lines = LineTracker()
+    private var directory: [String: String] = [:]
+    private let dispatcher: Dispatcher
+    private let logger: Logger
+    public nonisolated let stats = PipelineStats()
+    private var lastExpiry = EventTime(nanoseconds: 0)
+    /// Called with each engine result (the demo prints nothing from here;
+    /// tests and `callhook run` logging use it).
+    private let observer: (@Sendable (EngineResult) -> Void)?
+
+    public init(rules: RuleSet, dispatcher: Dispatcher, logger: Logger, observer: (@Sendable (EngineResult) -> Void)? = nil) {
+        self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
+        self.dispatcher = dispatcher
+        self.logger = logger
+        self.observer = observer
+    }
+
+    /// Applies a new rule set; calls in progress keep their state.
+    public func replaceRules(_ rules: RuleSet) {
+        engine.replaceRules(rules)
+        dispatcher.updateTargets(rules.targets)
+    }
+
+    public func receive(_ event: SourceEvent) async {
+        switch event {
+        case .call(var call, let arrival):
+            stats.eventsCount.add(1, ordering: .relaxed)
+            enrich(&call)
+            let before = engine.tracker.legs.count
+            let results = engine.process(call, arrival: arrival, now: WallClock.now())
+            if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
+            for r in results { handle(r) }
+            expireIfDue(arrival)
+        case .line(let state, let snapshot, let arrival):
+            stats.eventsCount.add(1, ordering: .relaxed)
+            if let change = lines.ingest(state, snapshot: snapshot, arrival: arrival) {
+                logger.debug(
+                    "line state changed",
+                    metadata: ["extension": "\(change.extension)", "line": "\(change.line ?? "")", "presence": "\(change.presence ?? "")"])
+            }
+        case .directory(let d):
+            directory = d
+        case .connected(let up):
+            stats.connectedFlag.store(up, ordering: .relaxed)
+        case .error:
+            stats.sourceErrorsCount.add(1, ordering: .relaxed)
+        }
+    }
+
+    private func handle(_ result: EngineResult) {
+        stats.phasesCount.add(1, ordering: .relaxed)
+        stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
+        if !result.requests.isEmpty { dispatcher.submit(result.requests) }
+        observer?(result)
+    }
+
+    /// Names from the extension directory for internal parties.
+    private func enrich(_ call: inout CallEvent) {
+        if call.callerName == nil, let c = call.caller, let name = directory[c] { call.callerName = name }
+        if call.calleeName == nil, let c = call.callee, let name = directory[c] { call.calleeName = name }
+    }
+
+    private func expireIfDue(_ now: EventTime) {
+        guard now - lastExpiry >= .seconds(60) else { return }
+        lastExpiry = now
+        let dropped = engine.tracker.expire(now: now)
+        if dropped > 0 { logger.notice("dropped silent call legs", metadata: ["legs": "\(dropped)"]) }
+    }
+
+    /// Call legs that have not ended.
+    public func activeLegs() -> [CallLeg] { engine.tracker.activeLegs }
+}

@@ -1,0 +1,190 @@
+import Calls
+import Curl
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The NFON CTI API source (runtime.md, "Sources → NFON"): the calls
+/// stream, optionally the states stream, and the extension directory,
+/// with reconnects, backoff and an idle watchdog.
+public final class NFONSource: Service {
+    let options: NFONOptions
+    let client: HTTPClient
+    let sink: any EventSink
+    let logger: Logger
+    let session: NFONSession
+
+    public init(options: NFONOptions, client: HTTPClient, sink: any EventSink, logger: Logger) {
+        self.options = options
+        self.client = client
+        self.sink = sink
+        self.logger = logger
+        self.session = NFONSession(options: options, client: client, logger: logger)
+    }
+
+    public func run() async throws {
+        // On graceful shutdown the streams are cancelled: stop taking events.
+        try? await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.streamLoop(path: "/extensions/phone/calls", kind: .calls) }
+                if self.options.lineStates {
+                    group.addTask { await self.streamLoop(path: "/extensions/phone/states", kind: .states) }
+                }
+                group.addTask { await self.directoryLoop() }
+            }
+        }
+    }
+
+    enum StreamKind { case calls, states }
+
+    private func streamLoop(path: String, kind: StreamKind) async {
+        var backoff = Backoff()
+        var rng = SystemRandomNumberGenerator()
+        let name = kind == .calls ? "calls" : "states"
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await connectAndRead(path: path, kind: kind)
+                logger.notice("\(name) stream closed by the server; reconnecting")
+            } catch is CancellationError {
+                break
+            } catch let e as HTTPClientError where e.kind == .cancelled || e.kind == .shutdown {
+                if Task.isCancelled { break }
+                logger.notice("\(name) stream ended: \(e)")
+            } catch {
+                logger.warning("\(name) stream failed: \(error)")
+                await sink.receive(.error(kind: errorKind(error)))
+            }
+            if kind == .calls { await sink.receive(.connected(false)) }
+            backoff.connectionEnded(after: .now - started)
+            let delay = backoff.next(using: &rng)
+            logger.info("reconnecting \(name) stream", metadata: ["delay_ms": "\(delay.nanoseconds / 1_000_000)"])
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    private func errorKind(_ error: any Error) -> String {
+        if let e = error as? HTTPClientError { return e.kind.rawValue }
+        if error is NFONSession.LoginError { return "login" }
+        if error is StreamError { return "http" }
+        return "other"
+    }
+
+    struct StreamError: Error, CustomStringConvertible {
+        var status: Int
+        var description: String { "HTTP \(status)" }
+    }
+
+    private func connectAndRead(path: String, kind: StreamKind) async throws {
+        let token = try await session.accessToken()
+        let stream = try await client.stream(
+            HTTPRequest(
+                url: options.baseURL + path,
+                headers: [("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream"), ("User-Agent", options.userAgent)],
+                timeout: nil, connectTimeout: .seconds(10)))
+        if stream.head.status == 401 {
+            await session.invalidate()
+            throw StreamError(status: 401)
+        }
+        guard stream.head.status == 200 else { throw StreamError(status: stream.head.status) }
+        if kind == .calls { await sink.receive(.connected(true)) }
+        logger.info("connected to the \(kind == .calls ? "calls" : "states") stream")
+
+        let lastActivity = ActivityMark()
+        let idle = options.idleTimeout
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var parser = SSEParser()
+                var seenThisConnection = Set<String>()
+                for try await chunk in stream {
+                    lastActivity.touch()
+                    for item in parser.feed(chunk) {
+                        await self.handle(item, kind: kind, seen: &seenThisConnection)
+                    }
+                }
+            }
+            group.addTask {
+                // Watchdog: a stream silent for idle_timeout is dead.
+                while true {
+                    try await Task.sleep(for: idle / 4)
+                    let silent = lastActivity.silence
+                    if silent >= idle.nanoseconds {
+                        self.logger.warning("stream silent past idle_timeout; reconnecting", metadata: ["idle_timeout_s": "\(idle.wholeSeconds)"])
+                        await self.sink.receive(.error(kind: "idle"))
+                        stream.cancel()
+                        return
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            _ = try await group.next()
+        }
+    }
+
+    private func handle(_ item: SSEItem, kind: StreamKind, seen: inout Set<String>) async {
+        switch item {
+        case .event(let e):
+            let arrival = WallClock.now()
+            let data = Data(e.data.utf8)
+            switch kind {
+            case .calls:
+                if let call = try? JSONDecoder().decode(CallEvent.self, from: data) {
+                    await sink.receive(.call(call, arrival: arrival))
+                } else {
+                    logger.warning("skipped malformed call event", metadata: ["bytes": "\(data.count)"])
+                    await sink.receive(.error(kind: "malformed"))
+                }
+            case .states:
+                if let state = try? JSONDecoder().decode(LineStateEvent.self, from: data) {
+                    let snapshot = seen.insert(state.extension).inserted
+                    await sink.receive(.line(state, snapshot: snapshot, arrival: arrival))
+                } else {
+                    logger.warning("skipped malformed state event", metadata: ["bytes": "\(data.count)"])
+                    await sink.receive(.error(kind: "malformed"))
+                }
+            }
+        case .lineTooLong(let bytes):
+            logger.warning("skipped an oversized stream line", metadata: ["bytes": "\(bytes)"])
+            await sink.receive(.error(kind: "oversized"))
+        case .comment, .retry: break
+        }
+    }
+
+    private func directoryLoop() async {
+        while !Task.isCancelled {
+            do {
+                let token = try await session.accessToken()
+                let r = try await client.execute(
+                    HTTPRequest(
+                        url: options.baseURL + "/extensions/phone/data",
+                        headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json"), ("User-Agent", options.userAgent)],
+                        maxResponseBytes: 8 << 20))
+                if r.status == 401 { await session.invalidate() }
+                if r.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [[String: Any]] {
+                    var directory: [String: String] = [:]
+                    for e in list {
+                        if let n = e["extension_number"] as? String { directory[n] = e["name"] as? String ?? "" }
+                    }
+                    await sink.receive(.directory(directory))
+                    logger.info("extension directory loaded", metadata: ["extensions": "\(directory.count)"])
+                    try? await Task.sleep(for: options.directoryRefresh)
+                    continue
+                }
+                logger.warning("extension directory request failed", metadata: ["status": "\(r.status)"])
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("extension directory request failed: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(10))
+        }
+    }
+}
+
+/// When a stream last showed a sign of life, shared by its reader and its watchdog.
+final class ActivityMark: Sendable {
+    private let last = Atomic<Int64>(WallClock.now().nanoseconds)
+    func touch() { last.store(WallClock.now().nanoseconds, ordering: .relaxed) }
+    /// Nanoseconds since the last sign of life.
+    var silence: Int64 { WallClock.now().nanoseconds - last.load(ordering: .relaxed) }
+}

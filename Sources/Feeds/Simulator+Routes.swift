@@ -1,0 +1,125 @@
+import Calls
+import Foundation
+import Hummingbird
+
+extension Simulator {
+    struct Credentials: Decodable {
+        var username: String?
+        var password: String?
+    }
+
+    struct ExtensionData: Encodable {
+        var uuid: String
+        var extension_number: String
+        var name: String
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        let hub = self.hub
+        let options = self.options
+        let extensions = self.extensions
+        let customer = options.traffic.customer
+
+        router.post("/v1/login") { request, context -> Response in
+            guard let c = try? await request.decode(as: Credentials.self, context: context),
+                let user = c.username, !user.isEmpty, c.password != nil
+            else { return Self.error(.badRequest, "username and password are required") }
+            if let u = options.username, u != user || options.password != c.password {
+                return Self.error(.unauthorized, "invalid credentials")
+            }
+            return Self.json(await hub.issueTokens(user: user))
+        }
+        router.put("/v1/login") { request, _ -> Response in
+            guard let token = Self.bearer(request), await hub.validate(token, kind: .refresh) != nil else {
+                return Response(status: .unauthorized)
+            }
+            await hub.revoke(token)
+            return Self.json(await hub.issueTokens(user: "refreshed"))
+        }
+        router.get("/v1/extensions/phone/data") { request, _ -> Response in
+            guard await Self.authorized(request, hub) != nil else { return Response(status: .unauthorized) }
+            return Self.json(extensions.map { ExtensionData(uuid: "\($0.number)@\(customer)", extension_number: $0.number, name: $0.name) })
+        }
+        router.get("/v1/extensions/phone/states") { request, _ -> Response in
+            guard let expires = await Self.authorized(request, hub) else { return Response(status: .unauthorized) }
+            let accept = request.headers[.accept] ?? ""
+            if accept.contains("application/json") {
+                let wanted = Set(request.uri.queryParameters.getAll("extension").map { String($0) })
+                let states = await hub.lineStates.values.filter { wanted.isEmpty || wanted.contains($0.extension) }
+                return Self.json(states.sorted { $0.extension < $1.extension })
+            }
+            return Self.eventStream(await hub.subscribeStates(expires: expires))
+        }
+        router.get("/v1/extensions/phone/calls") { request, _ -> Response in
+            guard let expires = await Self.authorized(request, hub) else { return Response(status: .unauthorized) }
+            let accept = request.headers[.accept] ?? ""
+            if !accept.isEmpty && !accept.contains("text/event-stream") && !accept.contains("*/*") {
+                return Self.error(.notAcceptable, "only text/event-stream is supported")
+            }
+            return Self.eventStream(await hub.subscribeCalls(expires: expires))
+        }
+        router.post("/v1/extensions/phone/calls") { request, context -> Response in
+            guard await Self.authorized(request, hub) != nil else { return Response(status: .unauthorized) }
+            guard let call = try? await request.decode(as: OriginateRequest.self, context: context), call.callee != nil
+            else { return Self.error(.badRequest, "caller and callee are required") }
+            let start = await hub.originate(call.event, customer: customer)
+            return Self.json(start, status: .accepted)
+        }
+        router.delete("/v1/extensions/phone/calls/:uuid") { request, context -> Response in
+            guard await Self.authorized(request, hub) != nil else { return Response(status: .unauthorized) }
+            let uuid = context.parameters.get("uuid") ?? ""
+            return await hub.cancel(uuid: uuid) ? Response(status: .noContent) : Self.error(.notFound, "no such call")
+        }
+        return router
+    }
+
+    /// An originate request: a `call` object whose `uuid` and `state` are absent.
+    struct OriginateRequest: Decodable {
+        var caller: String?
+        var caller_context: String?
+        var callee: String?
+        var callee_context: String?
+        var `extension`: String?
+
+        var event: CallEvent {
+            CallEvent(
+                uuid: "", state: "start", caller: caller, callerContext: caller_context, callee: callee,
+                calleeContext: callee_context, extension: `extension`)
+        }
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let h = request.headers[.authorization], h.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(h.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func authorized(_ request: Request, _ hub: SimulatorHub) async -> ContinuousClock.Instant? {
+        guard let token = bearer(request) else { return nil }
+        return await hub.validate(token, kind: .access)
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(["error": message], status: status)
+    }
+
+    static func eventStream(_ stream: AsyncStream<String>) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                for await text in stream {
+                    try await writer.write(ByteBuffer(string: text))
+                }
+                try await writer.finish(nil)
+            })
+    }
+}

@@ -1,0 +1,213 @@
+import Calls
+import Foundation
+
+/// The simulator's shared state: issued tokens, connected stream clients,
+/// extension line states, and events waiting to be published.
+actor SimulatorHub {
+    enum TokenKind: Sendable { case access, refresh }
+
+    struct Subscriber {
+        var continuation: AsyncStream<String>.Continuation
+        var expires: ContinuousClock.Instant
+        var lastWrite: ContinuousClock.Instant
+    }
+
+    private let options: SimulatorOptions
+    private var tokens: [String: (kind: TokenKind, user: String, expires: ContinuousClock.Instant)] = [:]
+    private var callSubscribers: [UUID: Subscriber] = [:]
+    private var stateSubscribers: [UUID: Subscriber] = [:]
+    private(set) var lineStates: [String: LineStateEvent] = [:]
+    private var firstSubscriber: [CheckedContinuation<Void, Never>] = []
+    private var hadSubscriber = false
+    private var tokenCounter = 0
+    /// Events of originated calls, due at an instant.
+    private var pending: [(due: ContinuousClock.Instant, payload: SimulatedEvent.Payload)] = []
+    /// Originated calls not yet answered or ended, by uuid.
+    private var originated: [String: CallEvent] = [:]
+    private(set) var published = 0
+
+    let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    init(options: SimulatorOptions, initialStates: [LineStateEvent]) {
+        self.options = options
+        for s in initialStates { lineStates[s.extension] = s }
+    }
+
+    // MARK: Tokens
+
+    func issueTokens(user: String) -> [String: String] {
+        let now = ContinuousClock.now
+        let access = makeJWT(user: user, kind: "access", ttl: options.tokenTTL)
+        let refresh = makeJWT(user: user, kind: "refresh", ttl: options.refreshTTL)
+        tokens[access] = (.access, user, now + options.tokenTTL)
+        tokens[refresh] = (.refresh, user, now + options.refreshTTL)
+        return ["access-token": access, "refresh-token": refresh]
+    }
+
+    /// The token's expiry if it is a valid token of that kind.
+    func validate(_ token: String, kind: TokenKind) -> ContinuousClock.Instant? {
+        guard let t = tokens[token], t.kind == kind, t.expires > .now else { return nil }
+        return t.expires
+    }
+
+    func revoke(_ token: String) { tokens[token] = nil }
+
+    private func makeJWT(user: String, kind: String, ttl: Duration) -> String {
+        tokenCounter += 1
+        let exp = WallClock.now().epochSeconds + ttl.components.seconds
+        let header = #"{"alg":"HS256","typ":"JWT"}"#
+        let payload = #"{"sub":"\#(user)","typ":"\#(kind)","exp":\#(exp),"jti":"\#(tokenCounter)-\#(UUID().uuidString)"}"#
+        func b64(_ s: String) -> String {
+            Data(s.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        return b64(header) + "." + b64(payload) + "." + b64(UUID().uuidString)
+    }
+
+    // MARK: Streams
+
+    func subscribeCalls(expires: ContinuousClock.Instant) -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        let id = UUID()
+        callSubscribers[id] = Subscriber(continuation: continuation, expires: expires, lastWrite: .now)
+        if !hadSubscriber {
+            hadSubscriber = true
+            for w in firstSubscriber { w.resume() }
+            firstSubscriber.removeAll()
+        }
+        return stream
+    }
+
+    func subscribeStates(expires: ContinuousClock.Instant) -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        // The snapshot first, then changes.
+        for s in lineStates.values.sorted(by: { $0.extension < $1.extension }) {
+            continuation.yield(sse(s))
+        }
+        let id = UUID()
+        stateSubscribers[id] = Subscriber(continuation: continuation, expires: expires, lastWrite: .now)
+        return stream
+    }
+
+    /// Sends to every subscriber, forgetting those whose client went away.
+    private func broadcast(_ text: String, to subscribers: inout [UUID: Subscriber]) {
+        let now = ContinuousClock.now
+        for id in Array(subscribers.keys) {
+            if case .terminated = subscribers[id]!.continuation.yield(text) {
+                subscribers[id] = nil
+            } else {
+                subscribers[id]!.lastWrite = now
+            }
+        }
+    }
+
+    var callSubscriberCount: Int { callSubscribers.count }
+
+    /// Returns once a client has connected to the calls stream.
+    func waitForFirstSubscriber() async {
+        if hadSubscriber { return }
+        await withCheckedContinuation { firstSubscriber.append($0) }
+    }
+
+    // MARK: Publishing
+
+    func publish(_ payload: SimulatedEvent.Payload) {
+        let now = WallClock.now().rfc3339()
+        switch payload {
+        case .call(var call):
+            call.updated = now
+            published += 1
+            broadcast(sse(call), to: &callSubscribers)
+        case .line(var state):
+            state.updated = now
+            let previous = lineStates[state.extension]
+            if state.line == nil { state.line = previous?.line }
+            if state.presence == nil { state.presence = previous?.presence }
+            lineStates[state.extension] = state
+            broadcast(sse(state), to: &stateSubscribers)
+        }
+    }
+
+    func sse(_ value: some Encodable) -> String {
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+    }
+
+    /// Housekeeping, called a few times a second: closes streams whose token
+    /// expired, sends keepalive comments, publishes due originate events.
+    func tick(now: ContinuousClock.Instant) {
+        for (id, s) in callSubscribers where s.expires <= now {
+            s.continuation.finish()
+            callSubscribers[id] = nil
+        }
+        for (id, s) in stateSubscribers where s.expires <= now {
+            s.continuation.finish()
+            stateSubscribers[id] = nil
+        }
+        if callSubscribers.values.contains(where: { now - $0.lastWrite >= options.keepaliveInterval }) {
+            broadcast(": keepalive\n\n", to: &callSubscribers)
+        }
+        if stateSubscribers.values.contains(where: { now - $0.lastWrite >= options.keepaliveInterval }) {
+            broadcast(": keepalive\n\n", to: &stateSubscribers)
+        }
+        let due = pending.filter { $0.due <= now }
+        pending.removeAll { $0.due <= now }
+        for d in due {
+            if case .call(let c) = d.payload {
+                if c.state == "answer" || c.state == "hangup" {
+                    guard originated[c.uuid] != nil else { continue }  // cancelled meanwhile
+                    if c.state == "hangup" { originated[c.uuid] = nil }
+                }
+            }
+            publish(d.payload)
+        }
+    }
+
+    // MARK: Originate
+
+    /// Starts a click-to-dial call; its events follow on the calls stream.
+    func originate(_ request: CallEvent, customer: String) -> CallEvent {
+        let uuid = UUID().uuidString.lowercased()
+        let ext = request.extension ?? request.caller ?? ""
+        let start = CallEvent(
+            uuid: uuid, state: "start", caller: request.caller ?? ext, callerContext: request.callerContext ?? customer,
+            callee: request.callee, calleeContext: request.calleeContext ?? "global", direction: .outbound,
+            extension: ext, customer: customer, updated: WallClock.now().rfc3339())
+        originated[uuid] = start
+        let now = ContinuousClock.now
+        func at(_ seconds: Double) -> ContinuousClock.Instant { now + .seconds(seconds / max(options.speed, 0.001)) }
+        var e = start
+        for (state, t) in [("dial", 1.0), ("ring", 2.0), ("answer", 6.0), ("hangup", 36.0)] {
+            e.state = state
+            pending.append((at(t), .call(e)))
+        }
+        return start
+    }
+
+    /// Cancels an originated call that is still in progress.
+    func cancel(uuid: String) -> Bool {
+        guard var call = originated.removeValue(forKey: uuid) else { return false }
+        pending.removeAll {
+            if case .call(let c) = $0.payload { return c.uuid == uuid }
+            return false
+        }
+        call.state = "hangup"
+        call.error = "cancel"
+        publish(.call(call))
+        return true
+    }
+}
+
+extension SimulatorHub {
+    /// Ends every open stream (shutdown).
+    func closeAll() {
+        for s in callSubscribers.values { s.continuation.finish() }
+        for s in stateSubscribers.values { s.continuation.finish() }
+        callSubscribers.removeAll()
+        stateSubscribers.removeAll()
+    }
+}

@@ -1,0 +1,27 @@
+import Calls
+
+/// How `callhook sim` (and the demo's embedded simulator) behaves.
+public struct SimulatorOptions: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 8090
+    public var traffic = TrafficGenerator.Options()
+    /// Simulated seconds per real second.
+    public var speed: Double = 1
+    /// Lifetime of access tokens; a stream whose token expires is closed.
+    public var tokenTTL: Duration = .seconds(3600)
+    /// Lifetime of refresh tokens.
+    public var refreshTTL: Duration = .seconds(86400)
+    /// Credentials to accept; nil accepts any non-empty user name.
+    public var username: String?
+    public var password: String?
+    /// A fixed sequence of events to play instead of generated traffic.
+    public var script: [SimulatedEvent]?
+    /// Wait for the first calls-stream client before generating, so that
+    /// no client misses the beginning of a seeded run.
+    public var startWhenSubscribed = true
+    /// Comment lines sent on idle streams.
+    public var keepaliveInterval: Duration = .seconds(15)
+
+    public init() {}
+}
