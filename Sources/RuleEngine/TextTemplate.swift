@@ -16,8 +16,8 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
         self.source = source
         self.escaping = escaping
         if source.contains("{{") {
-            let prefix = escaping == .none ? "" : "{{% CONTENT_TYPE: \(escaping.rawValue) }}"
-            self.template = try MustacheTemplate(string: prefix + source)
+            // Always name the content type: Mustache's default is HTML escaping.
+            self.template = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(escaping.rawValue) }}" + source)
         } else {
             self.template = nil
         }
