@@ -70,8 +70,13 @@ public struct Demo: Sendable {
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: sinkApp), .init(service: dispatcher), .init(service: simulator),
-                    .init(service: DeferredService { try await self.startSource(simulator, sink, rules, client, pipeline, dispatcher) }),
-                    .init(service: SummaryTicker(console: console, pipeline: pipeline.stats, delivery: dispatcher.stats, sink: sink)),
+                    .init(
+                        service: DeferredService {
+                            try await self.startSource(simulator, sink, rules, client, pipeline, dispatcher)
+                        }),
+                    .init(
+                        service: SummaryTicker(console: console, pipeline: pipeline.stats, delivery: dispatcher.stats, sink: sink)
+                    ),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

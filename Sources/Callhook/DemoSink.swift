@@ -57,7 +57,8 @@ public final class DemoSink: Sendable {
     static func pretty(_ body: Data, contentType: String) -> String {
         if body.isEmpty { return "   (no body)" }
         if contentType.contains("json"), let object = try? JSONSerialization.jsonObject(with: body),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         {
             return String(decoding: data, as: UTF8.self).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n")
         }

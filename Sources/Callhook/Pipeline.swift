@@ -48,7 +48,10 @@ public actor Pipeline: EventSink {
             if let change = lines.ingest(state, snapshot: snapshot, arrival: arrival) {
                 logger.debug(
                     "line state changed",
-                    metadata: ["extension": "\(change.extension)", "line": "\(change.line ?? "")", "presence": "\(change.presence ?? "")"])
+                    metadata: [
+                        "extension": "\(change.extension)", "line": "\(change.line ?? "")",
+                        "presence": "\(change.presence ?? "")",
+                    ])
             }
         case .directory(let d):
             directory = d

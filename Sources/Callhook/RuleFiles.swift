@@ -33,7 +33,9 @@ public enum RuleFiles {
     }
 
     /// Reads and loads a rule set with the process environment.
-    public static func load(directory: String, missingEnvironment: RuleLoader.MissingEnvironment = .error) -> Result<RuleSet, RuleLoadError> {
+    public static func load(directory: String, missingEnvironment: RuleLoader.MissingEnvironment = .error) -> Result<
+        RuleSet, RuleLoadError
+    > {
         let files: [RuleLoader.File]
         do {
             files = try read(directory: directory)

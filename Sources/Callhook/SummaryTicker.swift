@@ -10,13 +10,14 @@ struct SummaryTicker: Service {
     let sink: DemoSink
 
     func run() async throws {
-        let interval: Duration = console.isTerminal ? .milliseconds(250) : .seconds(5)
+        let interval: Duration = console.isTerminal ? .milliseconds(250) : .seconds(2)
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 console.setStatus(line())
             }
         }
+        console.setStatus(line())
     }
 
     func line() -> String {

@@ -81,7 +81,8 @@ public struct LineStateEvent: Sendable, Hashable, Codable {
     public var presence: String?
     public var updated: String?
 
-    public init(customer: String? = nil, extension: String, line: String? = nil, presence: String? = nil, updated: String? = nil) {
+    public init(customer: String? = nil, extension: String, line: String? = nil, presence: String? = nil, updated: String? = nil)
+    {
         self.customer = customer
         self.extension = `extension`
         self.line = line

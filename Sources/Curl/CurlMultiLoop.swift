@@ -2,9 +2,9 @@ import CCurl
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The thread that owns the curl multi handle and drives every transfer.
@@ -43,11 +43,13 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func start() {
         let box = Unmanaged.passRetained(self).toOpaque()
         var tid = pthread_t()
-        let rc = pthread_create(&tid, nil, { arg in
-            let loop = Unmanaged<CurlMultiLoop>.fromOpaque(arg!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, box)
+        let rc = pthread_create(
+            &tid, nil,
+            { arg in
+                let loop = Unmanaged<CurlMultiLoop>.fromOpaque(arg!).takeRetainedValue()
+                loop.run()
+                return nil
+            }, box)
         precondition(rc == 0, "could not start the curl thread")
         thread = tid
     }

@@ -1,9 +1,9 @@
 import CCurl
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One request in flight: its easy handle, the memory libcurl reads from,
@@ -114,7 +114,8 @@ final class Transfer: @unchecked Sendable {
         for (name, value) in request.headers {
             // Header values are stripped of CR/LF by the renderer; this is the
             // last guard so a request can never be split here.
-            let clean = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F || $0 == "\t" }))
+            let clean = String(
+                String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F || $0 == "\t" }))
             let line = clean.isEmpty ? "\(name);" : "\(name): \(clean)"
             list = curl_slist_append(list, line)
         }

@@ -100,7 +100,8 @@ public final class Dispatcher: Service {
                     RetryPolicy.parseRetryAfter($0, nowEpochSeconds: WallClock.now().epochSeconds)
                 }
                 decision = policy.decide(
-                    attempt: attempt, status: response.status, retryAfter: retryAfter, random: Double.random(in: 0..<1, using: &rng))
+                    attempt: attempt, status: response.status, retryAfter: retryAfter,
+                    random: Double.random(in: 0..<1, using: &rng))
                 log.debug("attempt finished", metadata: ["attempt": "\(attempt)", "status": "\(response.status)"])
             case .failure(let error):
                 if error.kind == .cancelled || error.kind == .shutdown { return }

@@ -53,7 +53,9 @@ actor NFONSession {
         let response = try await client.execute(
             HTTPRequest(
                 method: "POST", url: options.baseURL + "/login",
-                headers: [("Content-Type", "application/json"), ("Accept", "application/json"), ("User-Agent", options.userAgent)],
+                headers: [
+                    ("Content-Type", "application/json"), ("Accept", "application/json"), ("User-Agent", options.userAgent),
+                ],
                 body: Array(body)))
         return try accept(response, what: "login")
     }
@@ -63,7 +65,9 @@ actor NFONSession {
         let response = try await client.execute(
             HTTPRequest(
                 method: "PUT", url: options.baseURL + "/login",
-                headers: [("Authorization", "Bearer \(refresh)"), ("Accept", "application/json"), ("User-Agent", options.userAgent)]))
+                headers: [
+                    ("Authorization", "Bearer \(refresh)"), ("Accept", "application/json"), ("User-Agent", options.userAgent),
+                ]))
         return try accept(response, what: "refresh")
     }
 

@@ -25,7 +25,7 @@ public final class NFONSource: Service {
 
     public func run() async throws {
         // On graceful shutdown the streams are cancelled: stop taking events.
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.streamLoop(path: "/extensions/phone/calls", kind: .calls) }
                 if self.options.lineStates {
@@ -81,7 +81,9 @@ public final class NFONSource: Service {
         let stream = try await client.stream(
             HTTPRequest(
                 url: options.baseURL + path,
-                headers: [("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream"), ("User-Agent", options.userAgent)],
+                headers: [
+                    ("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream"), ("User-Agent", options.userAgent),
+                ],
                 timeout: nil, connectTimeout: .seconds(10)))
         if stream.head.status == 401 {
             await session.invalidate()
@@ -110,7 +112,8 @@ public final class NFONSource: Service {
                     try await Task.sleep(for: idle / 4)
                     let silent = lastActivity.silence
                     if silent >= idle.nanoseconds {
-                        self.logger.warning("stream silent past idle_timeout; reconnecting", metadata: ["idle_timeout_s": "\(idle.wholeSeconds)"])
+                        self.logger.warning(
+                            "stream silent past idle_timeout; reconnecting", metadata: ["idle_timeout_s": "\(idle.wholeSeconds)"])
                         await self.sink.receive(.error(kind: "idle"))
                         stream.cancel()
                         return
@@ -158,7 +161,10 @@ public final class NFONSource: Service {
                 let r = try await client.execute(
                     HTTPRequest(
                         url: options.baseURL + "/extensions/phone/data",
-                        headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json"), ("User-Agent", options.userAgent)],
+                        headers: [
+                            ("Authorization", "Bearer \(token)"), ("Accept", "application/json"),
+                            ("User-Agent", options.userAgent),
+                        ],
                         maxResponseBytes: 8 << 20))
                 if r.status == 401 { await session.invalidate() }
                 if r.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [[String: Any]] {

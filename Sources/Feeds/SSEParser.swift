@@ -129,7 +129,8 @@ public struct SSEParser: Sendable {
         }
         guard !skipEvent, hasData else { return }
         out.append(
-            .event(SSEEvent(type: eventType.isEmpty ? "message" : eventType, data: Self.text(data[...]), lastEventID: lastEventID)))
+            .event(
+                SSEEvent(type: eventType.isEmpty ? "message" : eventType, data: Self.text(data[...]), lastEventID: lastEventID)))
     }
 
     private static func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -39,7 +39,8 @@ extension Simulator {
         }
         router.get("/v1/extensions/phone/data") { request, _ -> Response in
             guard await Self.authorized(request, hub) != nil else { return Response(status: .unauthorized) }
-            return Self.json(extensions.map { ExtensionData(uuid: "\($0.number)@\(customer)", extension_number: $0.number, name: $0.name) })
+            return Self.json(
+                extensions.map { ExtensionData(uuid: "\($0.number)@\(customer)", extension_number: $0.number, name: $0.name) })
         }
         router.get("/v1/extensions/phone/states") { request, _ -> Response in
             guard let expires = await Self.authorized(request, hub) else { return Response(status: .unauthorized) }

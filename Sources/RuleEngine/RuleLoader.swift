@@ -69,7 +69,8 @@ public struct RuleLoader {
                 }
             case "target":
                 guard let t = value.table else {
-                    problems.append(RuleProblem(file: file.path, key: "target", message: "must be a table of targets ([target.NAME])"))
+                    problems.append(
+                        RuleProblem(file: file.path, key: "target", message: "must be a table of targets ([target.NAME])"))
                     continue
                 }
                 for (name, def) in t.sorted(by: { $0.key < $1.key }) { loadTarget(name, def, file: file.path) }
@@ -81,7 +82,9 @@ public struct RuleLoader {
                 problems.append(
                     RuleProblem(file: file.path, key: key, message: "`\(key)` is not supported by this version of callhook yet"))
             default:
-                unknownKey(key, known: ["settings", "list", "class", "schedule", "target", "lookup", "rule"], file: file.path, subject: nil)
+                unknownKey(
+                    key, known: ["settings", "list", "class", "schedule", "target", "lookup", "rule"], file: file.path,
+                    subject: nil)
             }
         }
     }
@@ -129,13 +132,18 @@ public struct RuleLoader {
             case "international_prefix":
                 if let s = string(v, file: file, subject: subject, key: k) { settings.internationalPrefix = s }
             case "extension_digits":
-                if let i = v.int, i > 0 { settings.extensionDigits = i } else {
+                if let i = v.int, i > 0 {
+                    settings.extensionDigits = i
+                } else {
                     problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be a positive integer"))
                 }
             case "ringtone": if let s = string(v, file: file, subject: subject, key: k) { settings.ringtone = s }
             default:
                 unknownKey(
-                    k, known: ["timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone"],
+                    k,
+                    known: [
+                        "timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone",
+                    ],
                     file: file, subject: subject)
             }
         }
@@ -161,10 +169,13 @@ public struct RuleLoader {
         let builtin = ["internal", "anonymous", "external"].contains(name)
         if builtin && def.when != nil {
             problems.append(
-                RuleProblem(file: file, subject: subject, key: "when", message: "a built-in class takes no `when`; it can only set ringtone and alert_info"))
+                RuleProblem(
+                    file: file, subject: subject, key: "when",
+                    message: "a built-in class takes no `when`; it can only set ringtone and alert_info"))
         }
         if !builtin && def.when == nil {
-            problems.append(RuleProblem(file: file, subject: subject, key: "when", message: "is required for a class that is not built in"))
+            problems.append(
+                RuleProblem(file: file, subject: subject, key: "when", message: "is required for a class that is not built in"))
         }
         classes.append(def)
     }
@@ -191,18 +202,28 @@ public struct RuleLoader {
             case "connect_timeout": if let d = duration(v, file: file, subject: subject, key: k) { target.connectTimeout = d }
             case "retry": loadRetry(v, into: &target.retry, file: file, subject: subject)
             case "concurrency":
-                if let i = v.int, i > 0 { target.concurrency = i } else {
+                if let i = v.int, i > 0 {
+                    target.concurrency = i
+                } else {
                     problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be a positive integer"))
                 }
             case "rate":
                 if let s = string(v, file: file, subject: subject, key: k) {
-                    if let r = Self.parseRate(s) { target.ratePerSecond = r } else {
-                        problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must look like \"20/s\" or \"100/m\""))
+                    if let r = Self.parseRate(s) {
+                        target.ratePerSecond = r
+                    } else {
+                        problems.append(
+                            RuleProblem(file: file, subject: subject, key: k, message: "must look like \"20/s\" or \"100/m\""))
                     }
                 }
-            case "signing_secret": target.signingSecret = string(v, file: file, subject: subject, key: k).map { resolveEnv($0, file: file, subject: subject, key: k) }
+            case "signing_secret":
+                target.signingSecret = string(v, file: file, subject: subject, key: k).map {
+                    resolveEnv($0, file: file, subject: subject, key: k)
+                }
             case "tls_verify":
-                if let b = v.bool { target.tlsVerify = b } else {
+                if let b = v.bool {
+                    target.tlsVerify = b
+                } else {
                     problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be true or false"))
                 }
             case "ca_file": target.caFile = string(v, file: file, subject: subject, key: k)
@@ -211,7 +232,10 @@ public struct RuleLoader {
             default:
                 unknownKey(
                     k,
-                    known: ["url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate", "signing_secret", "tls_verify", "ca_file", "user_ids"],
+                    known: [
+                        "url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate",
+                        "signing_secret", "tls_verify", "ca_file", "user_ids",
+                    ],
                     file: file, subject: subject)
             }
         }
@@ -224,7 +248,9 @@ public struct RuleLoader {
             let key = "retry.\(k)"
             switch k {
             case "attempts":
-                if let i = v.int, i > 0 { retry.attempts = i } else {
+                if let i = v.int, i > 0 {
+                    retry.attempts = i
+                } else {
                     problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a positive integer"))
                 }
             case "initial": if let d = duration(v, file: file, subject: subject, key: key) { retry.initial = d }
@@ -235,7 +261,8 @@ public struct RuleLoader {
                 case .int(let i) where i >= 1: retry.factor = Double(i)
                 default: problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a number ≥ 1"))
                 }
-            default: unknownKey(k, known: ["attempts", "initial", "factor", "max"], file: file, subject: subject, prefix: "retry.")
+            default:
+                unknownKey(k, known: ["attempts", "initial", "factor", "max"], file: file, subject: subject, prefix: "retry.")
             }
         }
     }
@@ -247,14 +274,17 @@ public struct RuleLoader {
         }
         let subject = "rule \"\(name)\""
         checkName(name, kind: "rule", file: file, subject: subject)
-        var rule = Rule(name: name, on: [], when: Condition(), ringtone: nil, stop: false, enabled: true, webhooks: [], file: file)
+        var rule = Rule(
+            name: name, on: [], when: Condition(), ringtone: nil, stop: false, enabled: true, webhooks: [], file: file)
         if t["on"] == nil { problems.append(RuleProblem(file: file, subject: subject, key: "on", message: "is required")) }
         for (k, v) in t {
             switch k {
             case "name": break
             case "on":
                 for s in strings(v, file: file, subject: subject, key: k) {
-                    if let p = Phase(rawValue: s) { rule.on.insert(p) } else {
+                    if let p = Phase(rawValue: s) {
+                        rule.on.insert(p)
+                    } else {
                         problems.append(
                             RuleProblem(
                                 file: file, subject: subject, key: k,
@@ -270,9 +300,14 @@ public struct RuleLoader {
                     if let hook = webhook(w, file: file, subject: subject, index: i) { rule.webhooks.append(hook) }
                 }
             case "workflow":
-                problems.append(RuleProblem(file: file, subject: subject, key: k, message: "workflows are not supported by this version of callhook yet"))
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: k,
+                        message: "workflows are not supported by this version of callhook yet"))
             default:
-                unknownKey(k, known: ["name", "on", "when", "ringtone", "stop", "enabled", "webhook", "workflow"], file: file, subject: subject)
+                unknownKey(
+                    k, known: ["name", "on", "when", "ringtone", "stop", "enabled", "webhook", "workflow"], file: file,
+                    subject: subject)
             }
         }
         checkPhases(rule, file: file, subject: subject)
@@ -292,7 +327,10 @@ public struct RuleLoader {
             let path = "\(key).\(k)"
             switch k {
             case "target": break
-            case "path": hook.path = string(v, file: file, subject: subject, key: path).flatMap { template($0, .url, file: file, subject: subject, key: path, rawURL: true) }
+            case "path":
+                hook.path = string(v, file: file, subject: subject, key: path).flatMap {
+                    template($0, .url, file: file, subject: subject, key: path, rawURL: true)
+                }
             case "method": hook.method = string(v, file: file, subject: subject, key: path)?.uppercased()
             case "query": hook.query = templateTable(v, .url, file: file, subject: subject, key: path)
             case "headers": hook.headers = templateTable(v, .header, file: file, subject: subject, key: path)
@@ -305,18 +343,29 @@ public struct RuleLoader {
             case "body": bodies.append(k)
             case "content_type": contentType = string(v, file: file, subject: subject, key: path)
             case "capture":
-                problems.append(RuleProblem(file: file, subject: subject, key: path, message: "capture is not supported by this version of callhook yet"))
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: path,
+                        message: "capture is not supported by this version of callhook yet"))
             case "url":
-                problems.append(RuleProblem(file: file, subject: subject, key: path, message: "inline targets are not supported by this version of callhook yet; define a [target.NAME]"))
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: path,
+                        message: "inline targets are not supported by this version of callhook yet; define a [target.NAME]"))
             default:
                 unknownKey(
-                    k, known: ["target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture"],
+                    k,
+                    known: [
+                        "target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture",
+                    ],
                     file: file, subject: subject, prefix: "webhook.")
             }
         }
         if bodies.count > 1 {
             problems.append(
-                RuleProblem(file: file, subject: subject, key: key, message: "has \(bodies.joined(separator: " and ")); a webhook takes at most one body"))
+                RuleProblem(
+                    file: file, subject: subject, key: key,
+                    message: "has \(bodies.joined(separator: " and ")); a webhook takes at most one body"))
         }
         if bodies == ["body"] {
             let ct = contentType ?? "text/plain"
@@ -345,31 +394,41 @@ public struct RuleLoader {
             case "direction":
                 c.direction = strings(v, file: file, subject: subject, key: path).compactMap { s in
                     if let d = Direction(rawValue: s) { return d }
-                    problems.append(RuleProblem(file: file, subject: subject, key: path, message: "must be \"inbound\" or \"outbound\", not `\(s)`"))
+                    problems.append(
+                        RuleProblem(
+                            file: file, subject: subject, key: path, message: "must be \"inbound\" or \"outbound\", not `\(s)`"))
                     return nil
                 }
             case "class": c.classes = strings(v, file: file, subject: subject, key: path)
             case "answered":
-                if let b = v.bool { c.answered = b } else {
+                if let b = v.bool {
+                    c.answered = b
+                } else {
                     problems.append(RuleProblem(file: file, subject: subject, key: path, message: "must be true or false"))
                 }
             case "cause":
                 c.causes = strings(v, file: file, subject: subject, key: path).compactMap { s in
                     if let e = EndCause(rawValue: s) { return e }
                     problems.append(
-                        RuleProblem(file: file, subject: subject, key: path, message: "unknown cause `\(s)`" + suggestion(s, EndCause.allCases.map(\.rawValue))))
+                        RuleProblem(
+                            file: file, subject: subject, key: path,
+                            message: "unknown cause `\(s)`" + suggestion(s, EndCause.allCases.map(\.rawValue))))
                     return nil
                 }
             case "customer": c.customers = strings(v, file: file, subject: subject, key: path)
             case "not": if let n = condition(v, file: file, subject: subject, key: path) { c.not.append(n) }
             case "any":
                 guard let items = v.array, !items.isEmpty else {
-                    problems.append(RuleProblem(file: file, subject: subject, key: path, message: "must be an array of condition tables"))
+                    problems.append(
+                        RuleProblem(file: file, subject: subject, key: path, message: "must be an array of condition tables"))
                     continue
                 }
                 c.any.append(items.compactMap { condition($0, file: file, subject: subject, key: path) })
             case _ where later.contains(k):
-                problems.append(RuleProblem(file: file, subject: subject, key: path, message: "this condition is not supported by this version of callhook yet"))
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: path,
+                        message: "this condition is not supported by this version of callhook yet"))
             default:
                 unknownKey(k, known: supported + later, file: file, subject: subject, prefix: "\(key).")
             }
@@ -384,7 +443,9 @@ public struct RuleLoader {
         for key in rule.when.usedKeys.intersection(endOnly).sorted() {
             if let p = early.map(\.rawValue).sorted().first {
                 problems.append(
-                    RuleProblem(file: file, subject: subject, key: "when.\(key)", message: "cannot apply to phase `\(p)` (only to ended and missed)"))
+                    RuleProblem(
+                        file: file, subject: subject, key: "when.\(key)",
+                        message: "cannot apply to phase `\(p)` (only to ended and missed)"))
             }
         }
     }
@@ -401,8 +462,11 @@ public struct RuleLoader {
         if let a = node.array {
             var out: [[String: TOMLNode]] = []
             for item in a {
-                if let t = item.table { out.append(t) } else {
-                    problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be an array of tables ([[\(key)]])"))
+                if let t = item.table {
+                    out.append(t)
+                } else {
+                    problems.append(
+                        RuleProblem(file: file, subject: subject, key: key, message: "must be an array of tables ([[\(key)]])"))
                 }
             }
             return out
@@ -431,7 +495,9 @@ public struct RuleLoader {
     mutating func duration(_ node: TOMLNode, file: String, subject: String, key: String) -> Duration? {
         guard let s = string(node, file: file, subject: subject, key: key) else { return nil }
         if let d = DurationParser.parse(s) { return d }
-        problems.append(RuleProblem(file: file, subject: subject, key: key, message: "`\(s)` is not a duration (like \"800ms\", \"10s\", \"2m\")"))
+        problems.append(
+            RuleProblem(
+                file: file, subject: subject, key: key, message: "`\(s)` is not a duration (like \"800ms\", \"10s\", \"2m\")"))
         return nil
     }
 
@@ -447,7 +513,9 @@ public struct RuleLoader {
         }
     }
 
-    mutating func templateTable(_ node: TOMLNode, _ escaping: Escaping, file: String, subject: String, key: String) -> [(String, TextTemplate)] {
+    mutating func templateTable(_ node: TOMLNode, _ escaping: Escaping, file: String, subject: String, key: String) -> [(
+        String, TextTemplate
+    )] {
         guard let t = table(node, file: file, subject: subject, key: key) else { return [] }
         var out: [(String, TextTemplate)] = []
         for (k, v) in t.sorted(by: { $0.key < $1.key }) {
@@ -458,7 +526,8 @@ public struct RuleLoader {
             case .bool(let b): text = String(b)
             case .double(let d): text = String(d)
             default:
-                problems.append(RuleProblem(file: file, subject: subject, key: "\(key).\(k)", message: "must be a string, not \(v.kindName)"))
+                problems.append(
+                    RuleProblem(file: file, subject: subject, key: "\(key).\(k)", message: "must be a string, not \(v.kindName)"))
                 continue
             }
             if let tpl = template(text, escaping, file: file, subject: subject, key: "\(key).\(k)") { out.append((k, tpl)) }
@@ -469,9 +538,10 @@ public struct RuleLoader {
     mutating func jsonTemplate(_ node: TOMLNode, file: String, subject: String, key: String) -> JSONTemplate? {
         switch node {
         case .table(let t):
-            return .object(t.sorted(by: { $0.key < $1.key }).compactMap { k, v in
-                jsonTemplate(v, file: file, subject: subject, key: "\(key).\(k)").map { (k, $0) }
-            })
+            return .object(
+                t.sorted(by: { $0.key < $1.key }).compactMap { k, v in
+                    jsonTemplate(v, file: file, subject: subject, key: "\(key).\(k)").map { (k, $0) }
+                })
         case .array(let a): return .array(a.compactMap { jsonTemplate($0, file: file, subject: subject, key: key) })
         case .string(let s): return template(s, .none, file: file, subject: subject, key: key).map { .string($0) }
         case .int(let i): return .literal(.int(i))
@@ -508,12 +578,15 @@ public struct RuleLoader {
                     switch missingEnvironment {
                     case .error:
                         problems.append(
-                            RuleProblem(file: file, subject: subject, key: key, message: "environment variable \(variable) is not set"))
+                            RuleProblem(
+                                file: file, subject: subject, key: key, message: "environment variable \(variable) is not set"))
                     case .warning:
                         problems.append(
                             RuleProblem(
                                 .warning, file: file, subject: subject, key: key,
-                                message: "environment variable \(variable) is not set; `callhook run` will refuse these rules until it is"))
+                                message:
+                                    "environment variable \(variable) is not set; `callhook run` will refuse these rules until it is"
+                            ))
                     case .placeholder: break
                     }
                     out += "demo-\(variable)"
@@ -542,7 +615,8 @@ public struct RuleLoader {
     }
 
     mutating func unknownKey(_ key: String, known: [String], file: String, subject: String?, prefix: String = "") {
-        problems.append(RuleProblem(file: file, subject: subject, key: prefix + key, message: "unknown key" + suggestion(key, known)))
+        problems.append(
+            RuleProblem(file: file, subject: subject, key: prefix + key, message: "unknown key" + suggestion(key, known)))
     }
 
     static func parseRate(_ s: String) -> Double? {

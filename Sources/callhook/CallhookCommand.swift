@@ -3,7 +3,7 @@ import Callhook
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `callhook` command line: thin; each subcommand parses its arguments

@@ -25,8 +25,12 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         var options = Demo.Options()
-        guard let address = DurationText.parseAddress(listen) else { throw CommandFailure.usage("--listen: expected host:port, got \(listen)") }
-        guard let r = DurationText.parseRate(rate) else { throw CommandFailure.usage("--rate: expected a rate like 2/s, got \(rate)") }
+        guard let address = DurationText.parseAddress(listen) else {
+            throw CommandFailure.usage("--listen: expected host:port, got \(listen)")
+        }
+        guard let r = DurationText.parseRate(rate) else {
+            throw CommandFailure.usage("--rate: expected a rate like 2/s, got \(rate)")
+        }
         options.listenHost = address.host
         options.listenPort = address.port
         options.rate = r
@@ -34,7 +38,9 @@ struct DemoCommand: AsyncParsableCommand {
         options.rulesDirectory = rules
         options.version = CallhookVersion.current
         if let duration {
-            guard let d = DurationText.parse(duration) else { throw CommandFailure.usage("--duration: expected a duration like 30s, got \(duration)") }
+            guard let d = DurationText.parse(duration) else {
+                throw CommandFailure.usage("--duration: expected a duration like 30s, got \(duration)")
+            }
             options.duration = d
         }
         let logger = global.makeLogger()

@@ -45,9 +45,15 @@ struct SimCommand: AsyncParsableCommand {
     var password: String?
 
     func run() async throws {
-        guard let address = DurationText.parseAddress(listen) else { throw CommandFailure.usage("--listen: expected host:port, got \(listen)") }
-        guard let r = DurationText.parseRate(rate) else { throw CommandFailure.usage("--rate: expected a rate like 2/s, got \(rate)") }
-        guard let ttl = DurationText.parse(tokenTTL) else { throw CommandFailure.usage("--token-ttl: expected a duration like 5m, got \(tokenTTL)") }
+        guard let address = DurationText.parseAddress(listen) else {
+            throw CommandFailure.usage("--listen: expected host:port, got \(listen)")
+        }
+        guard let r = DurationText.parseRate(rate) else {
+            throw CommandFailure.usage("--rate: expected a rate like 2/s, got \(rate)")
+        }
+        guard let ttl = DurationText.parse(tokenTTL) else {
+            throw CommandFailure.usage("--token-ttl: expected a duration like 5m, got \(tokenTTL)")
+        }
         guard speed > 0 else { throw CommandFailure.usage("--speed must be greater than 0") }
         var options = SimulatorOptions()
         options.host = address.host

@@ -9,7 +9,8 @@ struct CallTrackerTests {
         -> CallEvent
     {
         CallEvent(
-            uuid: uuid, state: state, caller: dir == .inbound ? "49891234567" : "100", callerContext: dir == .inbound ? "global" : "K1",
+            uuid: uuid, state: state, caller: dir == .inbound ? "49891234567" : "100",
+            callerContext: dir == .inbound ? "global" : "K1",
             callee: dir == .inbound ? "100" : "49891234567", calleeContext: dir == .inbound ? "K1" : "global", direction: dir,
             extension: "100", customer: "K1", updated: (t0 + .seconds(seconds)).rfc3339(), error: error)
     }
@@ -33,7 +34,10 @@ struct CallTrackerTests {
     @Test("inbound never answered: ended then missed; causes by error")
     func missed() {
         var t = CallTracker()
-        #expect(phases([event("ring", at: 0), event("hangup", at: 30, error: "timeout")], tracker: &t) == [.incoming, .ended, .missed])
+        #expect(
+            phases([event("ring", at: 0), event("hangup", at: 30, error: "timeout")], tracker: &t) == [
+                .incoming, .ended, .missed,
+            ])
         #expect(CallTracker.cause(direction: .inbound, answered: false, error: nil) == .missed)
         #expect(CallTracker.cause(direction: .inbound, answered: false, error: "busy") == .busy)
         #expect(CallTracker.cause(direction: .inbound, answered: false, error: "reject") == .rejected)
@@ -46,7 +50,10 @@ struct CallTrackerTests {
     func outbound() {
         var t = CallTracker()
         let p = phases(
-            [event("dial", .outbound, at: 0), event("ring", .outbound, at: 1), event("hangup", .outbound, at: 9, error: "cancel")],
+            [
+                event("dial", .outbound, at: 0), event("ring", .outbound, at: 1),
+                event("hangup", .outbound, at: 9, error: "cancel"),
+            ],
             tracker: &t)
         #expect(p == [.outgoing, .ended])
     }
@@ -114,7 +121,10 @@ struct CallTrackerTests {
     @Test("line states: the snapshot fires nothing, changes carry the previous values")
     func lines() {
         var l = LineTracker()
-        #expect(l.ingest(LineStateEvent(customer: "K1", extension: "100", line: "idle", presence: "available"), snapshot: true, arrival: t0) == nil)
+        #expect(
+            l.ingest(
+                LineStateEvent(customer: "K1", extension: "100", line: "idle", presence: "available"), snapshot: true, arrival: t0
+            ) == nil)
         let change = l.ingest(LineStateEvent(customer: "K1", extension: "100", line: "ringing"), snapshot: false, arrival: t0)
         #expect(change?.line == "ringing")
         #expect(change?.previousLine == "idle")

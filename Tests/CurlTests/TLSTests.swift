@@ -78,7 +78,8 @@ struct TLSTests {
             #expect(error.kind == .tls)
             #expect(!error.isRetryable)
         }
-        let trusted = try await client.execute(HTTPRequest(url: url, timeout: .seconds(3), tls: TLSOptions(caFile: server.certFile)))
+        let trusted = try await client.execute(
+            HTTPRequest(url: url, timeout: .seconds(3), tls: TLSOptions(caFile: server.certFile)))
         #expect(trusted.status == 200)
         #expect(trusted.text == "secure")
     }

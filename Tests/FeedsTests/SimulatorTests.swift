@@ -46,7 +46,9 @@ func readCalls(
 /// Opens the calls stream; when it returns, the server has subscribed the client.
 func openCalls(_ base: String, _ client: HTTPClient, token: String) async throws -> HTTPStream {
     let stream = try await client.stream(
-        HTTPRequest(url: base + "/extensions/phone/calls", headers: [("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream")], timeout: .seconds(60)))
+        HTTPRequest(
+            url: base + "/extensions/phone/calls",
+            headers: [("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream")], timeout: .seconds(60)))
     #expect(stream.head.status == 200)
     #expect(stream.head.header("content-type") == "text/event-stream")
     return stream
@@ -69,7 +71,9 @@ func readCalls(_ stream: HTTPStream, until: ([CallEvent]) -> Bool) async throws 
 struct SimulatorTests {
     @Test("login gives tokens; requests without a valid token get 401; refresh works")
     func auth() async throws {
-        try await withSimulator({ $0.username = "alice"; $0.password = "secret" }) { base, client in
+        try await withSimulator({
+            $0.username = "alice"; $0.password = "secret"
+        }) { base, client in
             #expect(try await login(base, client, user: "alice", password: "wrong").isEmpty)
             let tokens = try await login(base, client, user: "alice", password: "secret")
             let access = try #require(tokens["access-token"])
@@ -80,10 +84,12 @@ struct SimulatorTests {
             let withRefresh = try await client.execute(
                 HTTPRequest(url: base + "/extensions/phone/data", headers: [("Authorization", "Bearer \(refresh)")]))
             #expect(withRefresh.status == 401)
-            let renewed = try await client.execute(HTTPRequest(method: "PUT", url: base + "/login", headers: [("Authorization", "Bearer \(refresh)")]))
+            let renewed = try await client.execute(
+                HTTPRequest(method: "PUT", url: base + "/login", headers: [("Authorization", "Bearer \(refresh)")]))
             #expect(renewed.status == 200)
             #expect(renewed.text.contains("access-token"))
-            let reused = try await client.execute(HTTPRequest(method: "PUT", url: base + "/login", headers: [("Authorization", "Bearer \(refresh)")]))
+            let reused = try await client.execute(
+                HTTPRequest(method: "PUT", url: base + "/login", headers: [("Authorization", "Bearer \(refresh)")]))
             #expect(reused.status == 401, "a refresh token is single-use")
         }
     }
@@ -100,7 +106,8 @@ struct SimulatorTests {
             #expect(list[0]["uuid"] == "100@K1234")
             #expect(!(list[0]["name"] ?? "").isEmpty)
             let snapshot = try await client.execute(
-                HTTPRequest(url: base + "/extensions/phone/states?extension=101", headers: auth + [("Accept", "application/json")]))
+                HTTPRequest(
+                    url: base + "/extensions/phone/states?extension=101", headers: auth + [("Accept", "application/json")]))
             let states = try #require(try JSONSerialization.jsonObject(with: Data(snapshot.body)) as? [[String: String]])
             #expect(states.count == 1)
             #expect(states[0]["extension"] == "101")
@@ -110,7 +117,9 @@ struct SimulatorTests {
 
     @Test("the calls stream carries generated calls with NFON fields")
     func calls() async throws {
-        try await withSimulator({ $0.traffic.calls = 5; $0.speed = 500; $0.traffic.rate = 1 }) { base, client in
+        try await withSimulator({
+            $0.traffic.calls = 5; $0.speed = 500; $0.traffic.rate = 1
+        }) { base, client in
             let token = try #require(try await login(base, client)["access-token"])
             let events = try await readCalls(base, client, token: token) { evs in
                 Set(evs.filter { $0.state == "hangup" }.map { "\($0.uuid)/\($0.extension ?? "")" }).count
@@ -123,37 +132,48 @@ struct SimulatorTests {
 
     @Test("an expired token closes its stream")
     func tokenExpiry() async throws {
-        try await withSimulator({ $0.tokenTTL = .milliseconds(300); $0.traffic.rate = 0.001 }) { base, client in
+        try await withSimulator({
+            $0.tokenTTL = .milliseconds(300); $0.traffic.rate = 0.001
+        }) { base, client in
             let token = try #require(try await login(base, client)["access-token"])
             let stream = try await client.stream(
-                HTTPRequest(url: base + "/extensions/phone/calls", headers: [("Authorization", "Bearer \(token)")], timeout: .seconds(20)))
+                HTTPRequest(
+                    url: base + "/extensions/phone/calls", headers: [("Authorization", "Bearer \(token)")], timeout: .seconds(20))
+            )
             #expect(stream.head.status == 200)
             var ended = false
             for try await _ in stream {}
             ended = true
             #expect(ended)
-            let again = try await client.execute(HTTPRequest(url: base + "/extensions/phone/data", headers: [("Authorization", "Bearer \(token)")]))
+            let again = try await client.execute(
+                HTTPRequest(url: base + "/extensions/phone/data", headers: [("Authorization", "Bearer \(token)")]))
             #expect(again.status == 401)
         }
     }
 
     @Test("originate answers 202 with the start event; cancel ends the call")
     func originate() async throws {
-        try await withSimulator({ $0.traffic.rate = 0.0001; $0.speed = 1 }) { base, client in
+        try await withSimulator({
+            $0.traffic.rate = 0.0001; $0.speed = 1
+        }) { base, client in
             let token = try #require(try await login(base, client)["access-token"])
             let auth = [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
             let stream = try await openCalls(base, client, token: token)
             let r = try await client.execute(
                 HTTPRequest(
                     method: "POST", url: base + "/extensions/phone/calls", headers: auth,
-                    body: Array(#"{"caller":"102","caller_context":"K1234","callee":"49123456789","callee_context":"global","extension":"102"}"#.utf8)))
+                    body: Array(
+                        #"{"caller":"102","caller_context":"K1234","callee":"49123456789","callee_context":"global","extension":"102"}"#
+                            .utf8)))
             #expect(r.status == 202)
             let start = try JSONDecoder().decode(CallEvent.self, from: Data(r.body))
             #expect(start.state == "start")
             #expect(start.direction == .outbound)
-            let cancel = try await client.execute(HTTPRequest(method: "DELETE", url: base + "/extensions/phone/calls/\(start.uuid)", headers: auth))
+            let cancel = try await client.execute(
+                HTTPRequest(method: "DELETE", url: base + "/extensions/phone/calls/\(start.uuid)", headers: auth))
             #expect(cancel.status == 204)
-            let again = try await client.execute(HTTPRequest(method: "DELETE", url: base + "/extensions/phone/calls/\(start.uuid)", headers: auth))
+            let again = try await client.execute(
+                HTTPRequest(method: "DELETE", url: base + "/extensions/phone/calls/\(start.uuid)", headers: auth))
             #expect(again.status == 404)
             let events = try await readCalls(stream) { evs in evs.contains { $0.state == "hangup" } }
             #expect(events.last?.uuid == start.uuid)

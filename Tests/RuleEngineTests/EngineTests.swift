@@ -53,7 +53,8 @@ struct EngineTests {
     func ring(name: String, number: String = "0891234567", state: String = "ring", error: String? = nil) -> CallEvent {
         CallEvent(
             uuid: "c1", state: state, caller: number, callerContext: "global", callee: "100", calleeContext: "K1",
-            direction: .inbound, extension: "100", customer: "K1", updated: "2026-01-05T10:00:00Z", error: error, callerName: name)
+            direction: .inbound, extension: "100", customer: "K1", updated: "2026-01-05T10:00:00Z", error: error, callerName: name
+        )
     }
 
     @Test("an inbound external call renders the pop-up request")
@@ -86,7 +87,9 @@ struct EngineTests {
         #expect(r.requests.isEmpty)
         var anon = ring(name: "", number: "anonymous")
         anon.uuid = "c2"
-        #expect(e.process(anon, arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))[0].classification.name == "anonymous")
+        #expect(
+            e.process(anon, arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))[0].classification.name
+                == "anonymous")
     }
 
     static let hostile = [
@@ -98,7 +101,8 @@ struct EngineTests {
     func hostileValues(_ name: String) throws {
         var e = try engine()
         var results = e.process(ring(name: name), arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))
-        results += e.process(ring(name: name, state: "hangup", error: "busy"), arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))
+        results += e.process(
+            ring(name: name, state: "hangup", error: "busy"), arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))
         let requests = results.flatMap(\.requests)
         #expect(requests.count == 3)
         for r in requests {
@@ -107,7 +111,9 @@ struct EngineTests {
             #expect(r.url.allSatisfy { allowed.contains($0) }, "URL not well-formed")
             #expect(URLComponents(string: r.url) != nil)
             for h in r.headers {
-                #expect(!h.value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "header \(h.name) has control characters")
+                #expect(
+                    !h.value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
+                    "header \(h.name) has control characters")
             }
             let ct = r.headers.first { $0.name == "Content-Type" }?.value ?? ""
             if ct == "application/json" {

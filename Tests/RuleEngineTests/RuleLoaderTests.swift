@@ -22,7 +22,13 @@ struct RuleLoaderTests {
 
     @Test("a valid file loads")
     func valid() throws {
-        let set = try load([("r.toml", target + "\n[[rule]]\nname = \"a\"\non = [\"incoming\"]\n[[rule.webhook]]\ntarget = \"crm\"\njson = { x = \"{{call.id}}\" }\n")]).get()
+        let set = try load([
+            (
+                "r.toml",
+                target
+                    + "\n[[rule]]\nname = \"a\"\non = [\"incoming\"]\n[[rule.webhook]]\ntarget = \"crm\"\njson = { x = \"{{call.id}}\" }\n"
+            )
+        ]).get()
         #expect(set.rules.map(\.name) == ["a"])
         #expect(set.rulesByPhase[.incoming] == [0])
         #expect(set.targets["crm"]?.concurrency == 16)
@@ -31,20 +37,21 @@ struct RuleLoaderTests {
 
     @Test("every problem is reported, one per line, with file, rule and key; misspellings get a suggestion")
     func many() {
-        let text = target + """
+        let text =
+            target + """
 
-            [[rule]]
-            name = "first"
-            on = ["incomming"]
-            when = { clas = "vip" }
+                [[rule]]
+                name = "first"
+                on = ["incomming"]
+                when = { clas = "vip" }
 
-            [[rule.webhook]]
-            target = "crn"
+                [[rule.webhook]]
+                target = "crn"
 
-            [[rule]]
-            name = "first"
-            on = ["ended"]
-            """
+                [[rule]]
+                name = "first"
+                on = ["ended"]
+                """
         let p = problems([("rules/a.toml", text)])
         #expect(p.contains(#"rules/a.toml: error: rule "first": on: unknown phase `incomming`; did you mean `incoming`?"#))
         #expect(p.contains(#"rules/a.toml: error: rule "first": when.clas: unknown key; did you mean `class`?"#))
@@ -69,7 +76,8 @@ struct RuleLoaderTests {
 
     @Test("environment variables: resolved at load, missing ones are errors, values are secrets")
     func environment() throws {
-        let text = "[target.crm]\nurl = \"https://x.example/{{env.PATH_TOKEN}}\"\nheaders = { Authorization = \"Bearer {{env.TOKEN}}\" }\n"
+        let text =
+            "[target.crm]\nurl = \"https://x.example/{{env.PATH_TOKEN}}\"\nheaders = { Authorization = \"Bearer {{env.TOKEN}}\" }\n"
         #expect(problems([("e.toml", text)]).count == 2)
         #expect(problems([("e.toml", text)])[0].contains("environment variable"))
         let set = try load([("e.toml", text)], env: ["TOKEN": "s3cr3t", "PATH_TOKEN": "p/t"]).get()
@@ -79,6 +87,9 @@ struct RuleLoaderTests {
 
     @Test("names must match [a-z0-9][a-z0-9_.-]*")
     func names() {
-        #expect(problems([("n.toml", "[target.CRM]\nurl = \"https://x\"\n")]) == [#"n.toml: error: target "CRM": name must match [a-z0-9][a-z0-9_.-]*"#])
+        #expect(
+            problems([("n.toml", "[target.CRM]\nurl = \"https://x\"\n")]) == [
+                #"n.toml: error: target "CRM": name must match [a-z0-9][a-z0-9_.-]*"#
+            ])
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A listening socket on 127.0.0.1 whose accept queue is full, so a further

@@ -147,7 +147,7 @@ final class RequestHandler: ChannelInboundHandler, Sendable {
             if response.hang { return }
             let keepAlive = head.isKeepAlive
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let write = {
+            let write: @Sendable () -> Void = {
                 let context = loopBound.value
                 var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
                 headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))

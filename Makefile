@@ -1,0 +1,56 @@
+# callhook — build, demo, test and benchmark on a fresh Debian machine.
+# System packages the build needs are installed when missing.
+
+SWIFT      ?= swift
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+.PHONY: all build release demo test bench fuzz format lint deps deps-test deps-bench clean
+
+all: build
+
+# libcurl headers (the only system library callhook links besides the toolchain's).
+deps:
+	@if ! ls /usr/include/curl/curl.h /usr/include/*/curl/curl.h >/dev/null 2>&1 || ! command -v pkg-config >/dev/null; then \
+	  echo "==> installing libcurl4-openssl-dev and pkg-config"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq libcurl4-openssl-dev pkg-config >/dev/null; \
+	fi
+
+# What the tests use besides the build: openssl (self-signed TLS server),
+# python3 with PyYAML and jsonschema (OpenAPI conformance of the simulator).
+deps-test: deps
+	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
+	@python3 -c "import yaml, jsonschema" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema
+
+deps-bench: deps
+	@command -v wrk >/dev/null || { echo "==> installing wrk"; $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product callhook
+
+# Simulated calls through the example rules to a local sink that prints each callback.
+demo: deps
+	$(SWIFT) build --product callhook
+	./.build/debug/callhook demo $(DEMO_ARGS)
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Transport ceiling for quality.md P3: the libcurl client against a local
+# sink, and wrk against the same sink, in the same run.
+bench: deps-bench
+	$(SWIFT) build -c release --product callhook-bench
+	./.build/release/callhook-bench
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build

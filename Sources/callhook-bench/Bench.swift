@@ -1,0 +1,119 @@
+import Curl
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `make bench`: the libcurl client against a local sink (keep-alive, 1 and
+/// 64 requests in flight) and `wrk` against the same sink in the same run —
+/// the transport ceiling for quality.md's P3. Prints each figure and the ratio.
+@main
+struct Bench {
+    static let body = Array(#"{"event":"incoming","call":{"id":"715a1333-0174-40ea-8b38-67e289069476"},"remote":"+49891234567"}"#.utf8)
+
+    static func main() async throws {
+        let args = CommandLine.arguments
+        if args.count > 2 && args[1] == "--sink" {
+            try await BenchSink.run(port: Int(args[2]) ?? 0)
+            return
+        }
+        let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 10
+        let (sink, port) = try startSink()
+        defer {
+            sink.terminate()
+            sink.waitUntilExit()
+        }
+        let url = "http://127.0.0.1:\(port)/bench"
+        say("sink: Hummingbird on 127.0.0.1:\(port) (separate process), POST with a \(body.count)-byte JSON body")
+        say("each figure: requests completed in \(Int(seconds)) s\n")
+
+        let client = HTTPClient()
+        _ = try await client.execute(request(url))  // warm up the connection
+        let one = try await measure(client: client, url: url, inFlight: 1, seconds: seconds)
+        let many = try await measure(client: client, url: url, inFlight: 64, seconds: seconds)
+        client.shutdown()
+        let wrk = try runWrk(url: url, connections: 64, seconds: Int(seconds))
+
+        func row(_ name: String, _ rate: Double) { say(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.0f req/s", rate)) }
+        row("libcurl client, 1 in flight", one)
+        row("libcurl client, 64 in flight", many)
+        row("wrk, 2 threads, 64 connections", wrk)
+        say(String(format: "\nratio client(64) / wrk: %.2f  (P3 needs the durable pipeline at >= 0.5 of wrk)", many / wrk))
+    }
+
+    static func request(_ url: String) -> HTTPRequest {
+        HTTPRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")], body: body)
+    }
+
+    static func measure(client: HTTPClient, url: String, inFlight: Int, seconds: Double) async throws -> Double {
+        let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        let start = ContinuousClock.now
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<inFlight {
+                group.addTask {
+                    var n = 0
+                    while ContinuousClock.now < end {
+                        let r = try await client.execute(request(url))
+                        guard r.status == 200 else { throw BenchError(message: "sink answered \(r.status)") }
+                        n += 1
+                    }
+                    return n
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - start
+        return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    static func startSink() throws -> (Process, Int) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["--sink", "0"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        var text = ""
+        while !text.contains("\n") {
+            let d = out.fileHandleForReading.availableData
+            if d.isEmpty { break }
+            text += String(decoding: d, as: UTF8.self)
+        }
+        guard let port = Int(text.replacingOccurrences(of: "listening ", with: "").trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw BenchError(message: "the sink did not start: \(text)") }
+        return (p, port)
+    }
+
+    static func runWrk(url: String, connections: Int, seconds: Int) throws -> Double {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-bench-\(getpid()).lua")
+        try """
+        wrk.method = "POST"
+        wrk.body = '\(String(decoding: body, as: UTF8.self))'
+        wrk.headers["Content-Type"] = "application/json"
+        """.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "-s", script.path, url]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
+            let rate = Double(line.split(separator: " ").last ?? "")
+        else { throw BenchError(message: "could not read wrk's output:\n\(text)") }
+        return rate
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Unbuffered output, so progress shows when piped.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
