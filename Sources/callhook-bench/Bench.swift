@@ -2,7 +2,7 @@ import Curl
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `make bench`: the libcurl client against a local sink (keep-alive, 1 and
@@ -10,7 +10,8 @@ import Glibc
 /// the transport ceiling for quality.md's P3. Prints each figure and the ratio.
 @main
 struct Bench {
-    static let body = Array(#"{"event":"incoming","call":{"id":"715a1333-0174-40ea-8b38-67e289069476"},"remote":"+49891234567"}"#.utf8)
+    static let body = Array(
+        #"{"event":"incoming","call":{"id":"715a1333-0174-40ea-8b38-67e289069476"},"remote":"+49891234567"}"#.utf8)
 
     static func main() async throws {
         let args = CommandLine.arguments
@@ -35,7 +36,9 @@ struct Bench {
         client.shutdown()
         let wrk = try runWrk(url: url, connections: 64, seconds: Int(seconds))
 
-        func row(_ name: String, _ rate: Double) { say(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.0f req/s", rate)) }
+        func row(_ name: String, _ rate: Double) {
+            say(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.0f req/s", rate))
+        }
         row("libcurl client, 1 in flight", one)
         row("libcurl client, 64 in flight", many)
         row("wrk, 2 threads, 64 connections", wrk)
@@ -80,7 +83,8 @@ struct Bench {
             if d.isEmpty { break }
             text += String(decoding: d, as: UTF8.self)
         }
-        guard let port = Int(text.replacingOccurrences(of: "listening ", with: "").trimmingCharacters(in: .whitespacesAndNewlines))
+        guard
+            let port = Int(text.replacingOccurrences(of: "listening ", with: "").trimmingCharacters(in: .whitespacesAndNewlines))
         else { throw BenchError(message: "the sink did not start: \(text)") }
         return (p, port)
     }
