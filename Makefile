@@ -37,7 +37,7 @@ demo: deps
 	./.build/debug/callhook demo $(DEMO_ARGS)
 
 test: deps-test
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build
 
 # Transport ceiling for quality.md P3: the libcurl client against a local

@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -34,7 +35,7 @@ let package = Package(
         // Async HTTP client over one curl multi handle.
         .target(
             name: "Curl",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl"],
             swiftSettings: strict
         ),
         // Events, phone numbers, call tracker: pure, no I/O.
@@ -53,8 +54,9 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Curl", "RuleEngine",
+                "Curl", "RuleEngine", "Calls",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -76,6 +78,7 @@ let package = Package(
                 "Calls", "RuleEngine", "Delivery", "Feeds", "Curl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -83,15 +86,18 @@ let package = Package(
         .executableTarget(
             name: "callhook",
             dependencies: [
-                "Callhook", "Feeds", "RuleEngine",
+                "Callhook", "Feeds", "RuleEngine", "Calls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "callhook-bench",
-            dependencies: ["Curl", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Curl", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // A small HTTP/1.1 server for tests that need to count connections,
@@ -109,7 +115,9 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CallsTests", dependencies: ["Calls"], swiftSettings: strict),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "Calls"], swiftSettings: strict),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Calls", "Curl"], swiftSettings: strict),
+        .testTarget(
+            name: "FeedsTests", dependencies: ["Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["TestSupport", "Curl", "Feeds", "Calls"],
             exclude: ["openapi_conformance.py"], swiftSettings: strict),

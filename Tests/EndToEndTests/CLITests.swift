@@ -53,3 +53,22 @@ struct CLITests {
         #expect(rate.stderr.contains("--rate"))
     }
 }
+
+@Suite("source rules")
+struct SourceRuleTests {
+    @Test("no module imports FoundationNetworking or uses URLSession: libcurl is the only HTTP client")
+    func onlyLibcurl() throws {
+        let sources = repositoryRoot.appendingPathComponent("Sources")
+        let walker = try #require(FileManager.default.enumerator(atPath: sources.path))
+        var checked = 0
+        while let path = walker.nextObject() as? String {
+            guard path.hasSuffix(".swift") else { continue }
+            let text = try String(contentsOf: sources.appendingPathComponent(path), encoding: .utf8)
+            #expect(!text.contains("FoundationNetworking"), "\(path)")
+            #expect(!text.contains("URLSession"), "\(path)")
+            #expect(!text.contains("AsyncHTTPClient"), "\(path)")
+            checked += 1
+        }
+        #expect(checked > 40)
+    }
+}
