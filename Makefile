@@ -11,7 +11,7 @@ all: build
 
 # libcurl headers (the only system library callhook links besides the toolchain's).
 deps:
-	@if ! ls /usr/include/curl/curl.h /usr/include/*/curl/curl.h >/dev/null 2>&1 || ! command -v pkg-config >/dev/null; then \
+	@if [ -z "$$(ls /usr/include/curl/curl.h /usr/include/*/curl/curl.h 2>/dev/null)" ] || ! command -v pkg-config >/dev/null; then \
 	  echo "==> installing libcurl4-openssl-dev and pkg-config"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq libcurl4-openssl-dev pkg-config >/dev/null; \
 	fi

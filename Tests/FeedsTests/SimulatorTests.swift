@@ -14,7 +14,8 @@ func withSimulator<T>(
     options.port = 0
     configure(&options)
     var logger = Logger(label: "test")
-    logger.logLevel = .warning
+    // Cancelling the server at the end of a test is not an error worth printing.
+    logger.logLevel = .critical
     let sim = Simulator(options: options, logger: logger)
     let task = Task { try await sim.run() }
     let base = await sim.baseURL()
