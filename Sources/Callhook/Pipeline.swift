@@ -10,8 +10,6 @@ import RuleEngine
 /// touched by one event at a time, in arrival order.
 public actor Pipeline: EventSink {
     private var engine: CallEngine
-    private var lines = LineTracker()
-    private var directory: [String: String] = [:]
     private let dispatcher: Dispatcher
     private let logger: Logger
     public nonisolated let stats = PipelineStats()
@@ -35,9 +33,8 @@ public actor Pipeline: EventSink {
 
     public func receive(_ event: SourceEvent) async {
         switch event {
-        case .call(var call, let arrival):
+        case .call(let call, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
-            enrich(&call)
             let before = engine.tracker.legs.count
             let results = engine.process(call, arrival: arrival, now: WallClock.now())
             if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
@@ -45,16 +42,11 @@ public actor Pipeline: EventSink {
             expireIfDue(arrival)
         case .line(let state, let snapshot, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
-            if let change = lines.ingest(state, snapshot: snapshot, arrival: arrival) {
-                logger.debug(
-                    "line state changed",
-                    metadata: [
-                        "extension": "\(change.extension)", "line": "\(change.line ?? "")",
-                        "presence": "\(change.presence ?? "")",
-                    ])
+            if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: WallClock.now()) {
+                handle(result)
             }
         case .directory(let d):
-            directory = d
+            engine.directory = d
         case .connected(let up):
             stats.connectedFlag.store(up, ordering: .relaxed)
         case .error:
@@ -67,12 +59,6 @@ public actor Pipeline: EventSink {
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
         if !result.requests.isEmpty { dispatcher.submit(result.requests) }
         observer?(result)
-    }
-
-    /// Names from the extension directory for internal parties.
-    private func enrich(_ call: inout CallEvent) {
-        if call.callerName == nil, let c = call.caller, let name = directory[c] { call.callerName = name }
-        if call.calleeName == nil, let c = call.callee, let name = directory[c] { call.calleeName = name }
     }
 
     private func expireIfDue(_ now: EventTime) {

@@ -1,13 +1,16 @@
 import Calls
 
-/// What one phase of one call led to.
+/// What one phase of one call (or one line-state change) led to.
 public struct EngineResult: Sendable {
-    public var event: CallPhaseEvent
-    public var classification: Classification
+    public var phase: Phase
+    /// The call phase; nil for `line` events.
+    public var event: CallPhaseEvent?
+    public var lineChange: LineChange?
+    public var classification: Classification?
     /// Names of the rules that matched, in order.
     public var matchedRules: [String]
     /// The ringtone for agents: the last matching rule's, else the class's.
-    public var ringtone: String
+    public var ringtone: String?
     public var requests: [RenderedRequest]
 }
 
@@ -19,6 +22,9 @@ public struct EngineResult: Sendable {
 public struct CallEngine: Sendable {
     public private(set) var rules: RuleSet
     public var tracker: CallTracker
+    public var lines = LineTracker()
+    /// The PBX's extension directory: number → name.
+    public var directory: [String: String] = [:]
     private let makeDeliveryID: @Sendable () -> String
 
     public init(rules: RuleSet, tracker: CallTracker = CallTracker(), makeDeliveryID: @escaping @Sendable () -> String) {
@@ -35,70 +41,70 @@ public struct CallEngine: Sendable {
         tracker.ingest(event, arrival: arrival).map { evaluate($0, now: now) }
     }
 
-    /// Classifies, matches and renders for one phase event.
+    /// Feeds one line-state event; a change fires the `line` phase.
+    public mutating func process(line event: LineStateEvent, snapshot: Bool, arrival: EventTime, now: EventTime) -> EngineResult?
+    {
+        guard let change = lines.ingest(event, snapshot: snapshot, arrival: arrival) else { return nil }
+        return evaluate(change, now: now)
+    }
+
+    /// Classifies, matches and renders for one call phase.
     public func evaluate(_ event: CallPhaseEvent, now: EventTime) -> EngineResult {
-        let classification = rules.classify(event)
-        var base = Self.variables(for: event, classification: classification, settings: rules.settings)
-        base["now"] = now.rfc3339()
+        let directory = self.directory
+        let c = EvaluationContext(
+            rules: rules, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
+            directoryName: { directory[$0] })
+        let classification = rules.classify(c)
+        c.className = classification.name
+        c.classification = classification
+        var result = run(c, now: now)
+        result.event = event
+        result.classification = classification
+        result.ringtone = result.ringtone ?? classification.ringtone
+        return result
+    }
+
+    /// Matches and renders for one line-state change.
+    public func evaluate(_ change: LineChange, now: EventTime) -> EngineResult {
+        let directory = self.directory
+        let c = EvaluationContext(
+            rules: rules, phase: .line, leg: nil, lineChange: change, time: change.time, directoryName: { directory[$0] })
+        var result = run(c, now: now)
+        result.lineChange = change
+        return result
+    }
+
+    private func run(_ c: EvaluationContext, now: EventTime) -> EngineResult {
         var matched: [String] = []
         var requests: [RenderedRequest] = []
-        var ringtone = classification.ringtone
-        for index in rules.rulesByPhase[event.phase] ?? [] {
+        var ringtone: String?
+        for index in rules.rulesByPhase[c.phase] ?? [] {
             let rule = rules.rules[index]
-            guard rule.when.holds(event, className: classification.name) else { continue }
+            guard rule.when.holds(c) else { continue }
             matched.append(rule.name)
             if let r = rule.ringtone { ringtone = r }
-            var vars = base
-            vars["rule"] = rule.name
-            vars["ringtone"] = ringtone
-            for hook in rule.webhooks {
-                guard let target = rules.targets[hook.target] else { continue }
-                let id = makeDeliveryID()
-                vars["delivery"] = ["id": id] as [String: Any]
-                requests.append(render(hook, target: target, rule: rule, event: event, deliveryID: id, variables: vars))
+            if !rule.webhooks.isEmpty || !rule.workflows.isEmpty {
+                var vars = c.variables
+                vars["rule"] = rule.name
+                vars["now"] = now.rfc3339()
+                if let r = ringtone { vars["ringtone"] = r }
+                for hook in rule.webhooks {
+                    guard let target = rules.targets[hook.target] else { continue }
+                    let id = makeDeliveryID()
+                    vars["delivery"] = ["id": id] as [String: Any]
+                    requests.append(render(hook, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
+                }
+                for flow in rule.workflows {
+                    guard let target = rules.targets[flow.target] else { continue }
+                    let id = makeDeliveryID()
+                    vars["delivery"] = ["id": id] as [String: Any]
+                    requests.append(render(flow, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
+                }
             }
             if rule.stop { break }
         }
         return EngineResult(
-            event: event, classification: classification, matchedRules: matched, ringtone: ringtone, requests: requests)
-    }
-
-    func render(
-        _ hook: Webhook, target: Target, rule: Rule, event: CallPhaseEvent, deliveryID: String, variables: Variables
-    ) -> RenderedRequest {
-        var url = target.url.render(variables)
-        if let path = hook.path {
-            let p = path.render(variables)
-            if url.hasSuffix("/") && p.hasPrefix("/") { url.removeLast() }
-            url += p
-        }
-        if !hook.query.isEmpty {
-            let q = hook.query.map { "\(Escaping.url.escape($0.0))=\($0.1.render(variables))" }.joined(separator: "&")
-            url += (url.contains("?") ? "&" : "?") + q
-        }
-        var headers: [(name: String, value: String)] = []
-        func setHeader(_ name: String, _ value: String) {
-            headers.removeAll { $0.name.lowercased() == name.lowercased() }
-            headers.append((name, value))
-        }
-        var body: [UInt8]?
-        switch hook.body {
-        case .none: break
-        case .json(let j):
-            setHeader("Content-Type", "application/json")
-            body = Array(j.render(variables).serialized().utf8)
-        case .form(let fields):
-            setHeader("Content-Type", "application/x-www-form-urlencoded")
-            body = Array(fields.map { "\(Escaping.form.escape($0.0))=\($0.1.render(variables))" }.joined(separator: "&").utf8)
-        case .text(let t, let contentType):
-            setHeader("Content-Type", contentType)
-            body = Array(t.render(variables).utf8)
-        }
-        for (name, t) in target.headers { setHeader(name, t.render(variables)) }
-        for (name, t) in hook.headers { setHeader(name, t.render(variables)) }
-        return RenderedRequest(
-            deliveryID: deliveryID, rule: rule.name, target: target.name, phase: event.phase, callID: event.leg.key.uuid,
-            leg: event.leg.key, method: hook.method ?? target.method, url: url, headers: headers, body: body,
-            eventTime: event.time)
+            phase: c.phase, event: nil, lineChange: nil, classification: nil, matchedRules: matched, ringtone: ringtone,
+            requests: requests)
     }
 }

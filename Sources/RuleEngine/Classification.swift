@@ -16,26 +16,21 @@ public struct Classification: Sendable, Hashable {
 extension RuleSet {
     /// User classes in order, then the built-in `internal`, `anonymous`,
     /// `external`. The first class whose `when` holds wins.
-    public func classify(_ event: CallPhaseEvent) -> Classification {
-        for c in classes {
-            guard let when = c.when else { continue }
-            if when.holds(event, className: nil) {
-                return Classification(name: c.name, ringtone: c.ringtone ?? settings.ringtone, alertInfo: c.alertInfo)
+    func classify(_ c: EvaluationContext) -> Classification {
+        for def in classes {
+            guard let when = def.when else { continue }
+            if when.holds(c) {
+                return Classification(name: def.name, ringtone: def.ringtone ?? settings.ringtone, alertInfo: def.alertInfo)
             }
         }
-        let builtin = builtinClass(of: event.leg)
+        let builtin: String
+        if let remote = c.remote {
+            builtin = PhoneNumber.isAnonymous(remote.raw) ? "anonymous" : (remote.isInternal ? "internal" : "external")
+        } else {
+            builtin = "external"
+        }
         let configured = classes.first { $0.name == builtin && $0.when == nil }
         return Classification(
             name: builtin, ringtone: configured?.ringtone ?? settings.ringtone, alertInfo: configured?.alertInfo)
-    }
-
-    /// `internal`, `anonymous` or `external` for the remote party of a leg.
-    public func builtinClass(of leg: CallLeg) -> String {
-        let number = leg.remoteNumber
-        if PhoneNumber.isAnonymous(number) { return "anonymous" }
-        if PhoneNumber.isInternal(number, context: leg.remoteContext, customer: leg.key.customer, settings: settings) {
-            return "internal"
-        }
-        return "external"
     }
 }

@@ -5,47 +5,137 @@ import Calls
 public struct Condition: Sendable {
     public var direction: [Direction]?
     public var classes: [String]?
+    public var extensions: [NumberPattern]?
+    public var caller: [PartyMatcher]?
+    public var callee: [PartyMatcher]?
+    public var remote: [PartyMatcher]?
+    public var customers: [String]?
     public var answered: Bool?
     public var causes: [EndCause]?
-    public var customers: [String]?
+    public var minDuration: Duration?
+    public var maxDuration: Duration?
+    public var minRing: Duration?
+    public var during: [String]?
+    public var outside: [String]?
+    public var line: [String]?
+    public var presence: [String]?
+    public var previousLine: [String]?
+    public var previousPresence: [String]?
+    public var match: [(path: [String], globs: [Glob])] = []
     public var not: [Condition] = []
     public var any: [[Condition]] = []
 
     public init() {}
 
-    /// True when the condition has no keys (always holds).
-    public var isEmpty: Bool {
-        direction == nil && classes == nil && answered == nil && causes == nil && customers == nil && not.isEmpty
-            && any.isEmpty
-    }
-
-    /// Evaluates the condition for a call phase and the remote party's class.
-    public func holds(_ event: CallPhaseEvent, className: String?) -> Bool {
-        let leg = event.leg
-        if let direction, !direction.contains(leg.direction) { return false }
+    /// Evaluates the condition for one phase event.
+    func holds(_ c: EvaluationContext) -> Bool {
+        if let direction {
+            guard let leg = c.leg, direction.contains(leg.direction) else { return false }
+        }
         if let classes {
-            guard let className, classes.contains(className) else { return false }
+            guard let name = c.className, classes.contains(name) else { return false }
         }
-        if let answered, leg.answered != answered { return false }
+        if let customers, !customers.contains(c.customer) { return false }
+        if let extensions {
+            let ext = PhoneNumber(raw: c.extensionNumber, isInternal: true, settings: c.rules.settings)
+            guard extensions.contains(where: { $0.matches(ext) }) else { return false }
+        }
+        if let caller, !party(c.caller, caller, c) { return false }
+        if let callee, !party(c.callee, callee, c) { return false }
+        if let remote, !party(c.remote, remote, c) { return false }
+        if let answered {
+            guard let leg = c.leg, leg.answered == answered else { return false }
+        }
         if let causes {
-            guard let cause = leg.cause, causes.contains(cause) else { return false }
+            guard let cause = c.leg?.cause, causes.contains(cause) else { return false }
         }
-        if let customers, !customers.contains(leg.key.customer) { return false }
-        for n in not where n.holds(event, className: className) { return false }
-        for group in any where !group.contains(where: { $0.holds(event, className: className) }) { return false }
+        if let minDuration {
+            guard let leg = c.leg, leg.talkDuration >= minDuration else { return false }
+        }
+        if let maxDuration {
+            guard let leg = c.leg, leg.talkDuration <= maxDuration else { return false }
+        }
+        if let minRing {
+            guard let leg = c.leg, leg.ringDuration >= minRing else { return false }
+        }
+        if let during, !during.contains(where: { c.inSchedule($0) }) { return false }
+        if let outside, outside.contains(where: { c.inSchedule($0) }) { return false }
+        if let line, !value(c.lineChange?.line, in: line) { return false }
+        if let presence, !value(c.lineChange?.presence, in: presence) { return false }
+        if let previousLine, !value(c.lineChange?.previousLine, in: previousLine) { return false }
+        if let previousPresence, !value(c.lineChange?.previousPresence, in: previousPresence) { return false }
+        for m in match {
+            let text = c.variables.text(at: m.path)
+            guard m.globs.contains(where: { $0.matches(text) }) else { return false }
+        }
+        for n in not where n.holds(c) { return false }
+        for group in any where !group.contains(where: { $0.holds(c) }) { return false }
         return true
     }
 
-    /// Keys the condition uses (for phase applicability checks).
+    private func party(_ n: PhoneNumber?, _ matchers: [PartyMatcher], _ c: EvaluationContext) -> Bool {
+        guard let n else { return false }
+        return matchers.contains { $0.matches(n, lists: c.rules.lists) }
+    }
+
+    private func value(_ v: String?, in allowed: [String]) -> Bool {
+        guard let v else { return false }
+        return allowed.contains(v)
+    }
+
+    /// Keys the condition uses, including nested ones (phase applicability).
     var usedKeys: Set<String> {
         var k = Set<String>()
-        if direction != nil { k.insert("direction") }
-        if classes != nil { k.insert("class") }
-        if answered != nil { k.insert("answered") }
-        if causes != nil { k.insert("cause") }
-        if customers != nil { k.insert("customer") }
+        func add(_ key: String, _ present: Bool) { if present { k.insert(key) } }
+        add("direction", direction != nil)
+        add("class", classes != nil)
+        add("extension", extensions != nil)
+        add("caller", caller != nil)
+        add("callee", callee != nil)
+        add("remote", remote != nil)
+        add("customer", customers != nil)
+        add("answered", answered != nil)
+        add("cause", causes != nil)
+        add("min_duration", minDuration != nil)
+        add("max_duration", maxDuration != nil)
+        add("min_ring", minRing != nil)
+        add("during", during != nil)
+        add("outside", outside != nil)
+        add("line", line != nil)
+        add("presence", presence != nil)
+        add("previous_line", previousLine != nil)
+        add("previous_presence", previousPresence != nil)
+        add("match", !match.isEmpty)
         for n in not { k.formUnion(n.usedKeys) }
         for g in any { for c in g { k.formUnion(c.usedKeys) } }
         return k
     }
+
+    /// Schedules, lists and classes named anywhere in the condition.
+    var references: (schedules: [String], lists: [String], classes: [String]) {
+        var s = (during ?? []) + (outside ?? [])
+        var l: [String] = []
+        for m in (caller ?? []) + (callee ?? []) + (remote ?? []) { if case .list(let n) = m { l.append(n) } }
+        var c = classes ?? []
+        for n in not + any.flatMap({ $0 }) {
+            let r = n.references
+            s += r.schedules
+            l += r.lists
+            c += r.classes
+        }
+        return (s, l, c)
+    }
+
+    /// The phases a condition key can apply to.
+    static let phasesOfKey: [String: Set<Phase>] = {
+        let call: Set<Phase> = [.incoming, .outgoing, .answered, .ended, .missed]
+        let end: Set<Phase> = [.ended, .missed]
+        let all = Set(Phase.allCases)
+        return [
+            "direction": call, "class": call, "caller": call, "callee": call, "remote": call, "answered": end, "cause": end,
+            "min_duration": end, "max_duration": end, "min_ring": [.answered, .ended, .missed], "line": [.line],
+            "presence": [.line], "previous_line": [.line], "previous_presence": [.line], "extension": all, "customer": all,
+            "during": all, "outside": all, "match": all,
+        ]
+    }()
 }

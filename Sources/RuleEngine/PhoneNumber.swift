@@ -11,6 +11,8 @@ public struct PhoneNumber: Sendable, Hashable {
     /// National form (`0891234567`), when the country is known.
     public var national: String
     public var isInternal: Bool
+    /// The E.164 digits as an integer, for fast list look-ups (nil for extensions).
+    public var key: UInt64?
 
     public init(raw: String, isInternal: Bool, settings: Settings) {
         self.raw = raw
@@ -21,26 +23,31 @@ public struct PhoneNumber: Sendable, Hashable {
             national = raw
             return
         }
-        let onlyDigits = raw.filter(\.isNumber)
-        let trimmed = raw.drop { $0 == " " }
-        let international: String
-        if trimmed.hasPrefix("+") {
-            international = onlyDigits
-        } else if onlyDigits.hasPrefix(settings.internationalPrefix), !settings.internationalPrefix.isEmpty {
-            international = String(onlyDigits.dropFirst(settings.internationalPrefix.count))
-        } else if onlyDigits.hasPrefix(settings.nationalPrefix), !settings.nationalPrefix.isEmpty, let cc = settings.countryCode {
-            international = cc + onlyDigits.dropFirst(settings.nationalPrefix.count)
-        } else {
-            // NFON sends global numbers without a prefix (`49891234567`).
-            international = onlyDigits
-        }
+        let international = Self.e164Digits(raw, settings: settings)
         digits = international
+        key = international.count <= 19 ? UInt64(international) : nil
         e164 = "+" + international
         if let cc = settings.countryCode, international.hasPrefix(cc) {
             national = settings.nationalPrefix + international.dropFirst(cc.count)
         } else {
             national = settings.internationalPrefix + international
         }
+    }
+
+    /// E.164 digits (no `+`) of a global number in any form: `+49 (89) 123-4567`,
+    /// `0049891234567`, `089 1234567` (with a country code set), `49891234567`.
+    static func e164Digits(_ raw: String, settings: Settings) -> String {
+        let onlyDigits = raw.filter(\.isNumber)
+        let trimmed = raw.drop { $0 == " " }
+        if trimmed.hasPrefix("+") { return onlyDigits }
+        if !settings.internationalPrefix.isEmpty, onlyDigits.hasPrefix(settings.internationalPrefix) {
+            return String(onlyDigits.dropFirst(settings.internationalPrefix.count))
+        }
+        if !settings.nationalPrefix.isEmpty, onlyDigits.hasPrefix(settings.nationalPrefix), let cc = settings.countryCode {
+            return cc + onlyDigits.dropFirst(settings.nationalPrefix.count)
+        }
+        // NFON sends global numbers without a prefix (`49891234567`).
+        return onlyDigits
     }
 
     static func isAnonymous(_ number: String) -> Bool {

@@ -10,6 +10,7 @@ public struct Rule: Sendable {
     public var stop: Bool
     public var enabled: Bool
     public var webhooks: [Webhook]
+    public var workflows: [Workflow] = []
     /// The file the rule came from, for messages.
     public var file: String
 }
@@ -29,4 +30,12 @@ public struct Webhook: Sendable {
     public var query: [(String, TextTemplate)]
     public var headers: [(String, TextTemplate)]
     public var body: Body
+    /// Response JSON field → `call.vars.NAME`, for later requests of the call.
+    public var capture: [String: String] = [:]
+}
+
+/// A peoplefone CONNECTOR business workflow a rule starts (`[[rule.workflow]]`).
+public struct Workflow: Sendable {
+    public var target: String
+    public var name: String
 }

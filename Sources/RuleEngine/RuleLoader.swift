@@ -28,41 +28,60 @@ public struct RuleLoader {
     }
 
     let missingEnvironment: MissingEnvironment
+    /// Reads a list file by path (relative paths are already resolved).
+    let readFile: @Sendable (String) -> String?
     var problems: [RuleProblem] = []
     var secrets: Set<String> = []
 
     var settings = Settings()
     var settingsFile: String?
     var classes: [ClassDefinition] = []
+    var classFiles: [String: String] = [:]
+    var lists: [String: NumberList] = [:]
+    var schedules: [String: Schedule] = [:]
+    var lookup: LookupSettings?
+    var lookupFile: String?
     var targets: [String: Target] = [:]
     var rules: [Rule] = []
     var names: [String: String] = [:]  // "kind name" -> file
 
-    public init(environment: [String: String], missingEnvironment: MissingEnvironment = .error) {
+    public init(
+        environment: [String: String], missingEnvironment: MissingEnvironment = .error,
+        readFile: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) {
         self.environment = environment
         self.missingEnvironment = missingEnvironment
+        self.readFile = readFile
     }
 
     /// Loads and checks files (in the order given; `RuleFiles` sorts them).
     public static func load(
-        _ files: [File], environment: [String: String], missingEnvironment: MissingEnvironment = .error
+        _ files: [File], environment: [String: String], missingEnvironment: MissingEnvironment = .error,
+        readFile: @escaping @Sendable (String) -> String? = { _ in nil }
     ) -> Result<RuleSet, RuleLoadError> {
-        var loader = RuleLoader(environment: environment, missingEnvironment: missingEnvironment)
-        for f in files { loader.add(f) }
+        var loader = RuleLoader(environment: environment, missingEnvironment: missingEnvironment, readFile: readFile)
+        var docs: [(File, [String: TOMLNode])] = []
+        for f in files {
+            do {
+                docs.append((f, try TOMLNode.parse(f.text)))
+            } catch {
+                loader.problems.append(RuleProblem(file: f.path, line: error.line, column: error.column, message: error.message))
+            }
+        }
+        // [settings] first, wherever it is: numbers in every file depend on it.
+        for (f, doc) in docs { if let s = doc["settings"] { loader.loadSettings(s, file: f.path) } }
+        for (f, doc) in docs { loader.add(doc, file: f) }
         return loader.finish()
     }
 
-    mutating func add(_ file: File) {
-        let doc: [String: TOMLNode]
-        do {
-            doc = try TOMLNode.parse(file.text)
-        } catch {
-            problems.append(RuleProblem(file: file.path, line: error.line, column: error.column, message: error.message))
-            return
-        }
-        for (key, value) in doc.sorted(by: { $0.key < $1.key }) {
+    mutating func add(_ doc: [String: TOMLNode], file: File) {
+        // Classes and rules keep file order; tables are independent of it.
+        let order = ["list", "schedule", "lookup", "target", "class", "rule"]
+        for (key, value) in doc.sorted(by: {
+            (order.firstIndex(of: $0.key) ?? 9, $0.key) < (order.firstIndex(of: $1.key) ?? 9, $1.key)
+        }) {
             switch key {
-            case "settings": loadSettings(value, file: file.path)
+            case "settings": break
             case "class":
                 for (i, c) in arrayOfTables(value, file: file.path, key: "class").enumerated() {
                     loadClass(c, index: i, file: file.path)
@@ -78,9 +97,20 @@ public struct RuleLoader {
                 for (i, r) in arrayOfTables(value, file: file.path, key: "rule").enumerated() {
                     loadRule(r, index: i, file: file.path)
                 }
-            case "list", "schedule", "lookup":
-                problems.append(
-                    RuleProblem(file: file.path, key: key, message: "`\(key)` is not supported by this version of callhook yet"))
+            case "list":
+                guard let t = value.table else {
+                    problems.append(RuleProblem(file: file.path, key: "list", message: "must be a table of lists ([list.NAME])"))
+                    continue
+                }
+                for (name, def) in t.sorted(by: { $0.key < $1.key }) { loadList(name, def, file: file.path) }
+            case "schedule":
+                guard let t = value.table else {
+                    problems.append(
+                        RuleProblem(file: file.path, key: "schedule", message: "must be a table of schedules ([schedule.NAME])"))
+                    continue
+                }
+                for (name, def) in t.sorted(by: { $0.key < $1.key }) { loadSchedule(name, def, file: file.path) }
+            case "lookup": loadLookup(value, file: file.path)
             default:
                 unknownKey(
                     key, known: ["settings", "list", "class", "schedule", "target", "lookup", "rule"], file: file.path,
@@ -92,26 +122,91 @@ public struct RuleLoader {
     mutating func finish() -> Result<RuleSet, RuleLoadError> {
         // References are checked once every file is in.
         let classNames = Set(classes.map(\.name)).union(["internal", "anonymous", "external"])
+        func check(_ when: Condition, file: String, subject: String) {
+            let refs = when.references
+            for c in refs.classes where !classNames.contains(c) {
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: "when.class",
+                        message: "unknown class `\(c)`" + suggestion(c, Array(classNames))))
+            }
+            for l in refs.lists where lists[l] == nil {
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: "when",
+                        message: "unknown list `\(l)`" + suggestion(l, Array(lists.keys))))
+            }
+            for sc in refs.schedules where schedules[sc] == nil {
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: "when",
+                        message: "unknown schedule `\(sc)`" + suggestion(sc, Array(schedules.keys))))
+            }
+        }
+        for c in classes {
+            if let when = c.when { check(when, file: classFiles[c.name] ?? "", subject: "class \"\(c.name)\"") }
+        }
         for rule in rules {
+            let subject = "rule \"\(rule.name)\""
             for w in rule.webhooks where targets[w.target] == nil {
                 problems.append(
                     RuleProblem(
-                        file: rule.file, subject: "rule \"\(rule.name)\"", key: "webhook.target",
+                        file: rule.file, subject: subject, key: "webhook.target",
                         message: "unknown target `\(w.target)`" + suggestion(w.target, Array(targets.keys))))
             }
-            for c in rule.when.classes ?? [] where !classNames.contains(c) {
+            for w in rule.workflows where targets[w.target] == nil {
                 problems.append(
                     RuleProblem(
-                        file: rule.file, subject: "rule \"\(rule.name)\"", key: "when.class",
-                        message: "unknown class `\(c)`" + suggestion(c, Array(classNames))))
+                        file: rule.file, subject: subject, key: "workflow.target",
+                        message: "unknown target `\(w.target)`" + suggestion(w.target, Array(targets.keys))))
             }
+            check(rule.when, file: rule.file, subject: subject)
+            warnUnknownVariables(rule)
+        }
+        if settings.zone == nil {
+            problems.append(
+                RuleProblem(
+                    file: settingsFile ?? "", subject: "settings", key: "timezone",
+                    message: "`\(settings.timezone)` is not an IANA time zone name (like \"Europe/Berlin\")"))
         }
         let errors = problems.filter { $0.severity == .error }
         if !errors.isEmpty { return .failure(RuleLoadError(problems: problems)) }
-        return .success(
-            RuleSet(
-                settings: settings, classes: classes, targets: targets, rules: rules, secrets: secrets,
-                warnings: problems))
+        var set = RuleSet(
+            settings: settings, classes: classes, targets: targets, rules: rules, secrets: secrets, warnings: problems)
+        set.lists = lists
+        set.schedules = schedules
+        set.lookup = lookup
+        return .success(set)
+    }
+
+    /// A template naming a variable that does not exist is a warning with the
+    /// nearest valid name.
+    mutating func warnUnknownVariables(_ rule: Rule) {
+        var templates: [(String, TextTemplate)] = []
+        for (i, w) in rule.webhooks.enumerated() {
+            let k = rule.webhooks.count > 1 ? "webhook[\(i + 1)]" : "webhook"
+            if let p = w.path { templates.append(("\(k).path", p)) }
+            templates += w.query.map { ("\(k).query.\($0.0)", $0.1) }
+            templates += w.headers.map { ("\(k).headers.\($0.0)", $0.1) }
+            switch w.body {
+            case .json(let j): templates += j.templates.map { ("\(k).json", $0) }
+            case .form(let f): templates += f.map { ("\(k).form.\($0.0)", $0.1) }
+            case .text(let t, _): templates.append(("\(k).body", t))
+            case .none: break
+            }
+        }
+        let known = Set(CallEngine.knownPaths)
+        for (key, t) in templates {
+            for path in t.variablePaths {
+                if known.contains(path) || path.hasPrefix("call.vars.") || path.contains(".custom.") || path.hasPrefix("env.") {
+                    continue
+                }
+                problems.append(
+                    RuleProblem(
+                        .warning, file: rule.file, subject: "rule \"\(rule.name)\"", key: key,
+                        message: "unknown variable `\(path)`" + suggestion(path, CallEngine.knownPaths)))
+            }
+        }
     }
 
     // MARK: - Tables
@@ -177,7 +272,12 @@ public struct RuleLoader {
             problems.append(
                 RuleProblem(file: file, subject: subject, key: "when", message: "is required for a class that is not built in"))
         }
+        if def.when?.usedKeys.contains("class") == true {
+            problems.append(
+                RuleProblem(file: file, subject: subject, key: "when.class", message: "a class cannot depend on a class"))
+        }
         classes.append(def)
+        classFiles[name] = file
     }
 
     mutating func loadTarget(_ name: String, _ node: TOMLNode, file: String) {
@@ -380,15 +480,16 @@ public struct RuleLoader {
 
     // MARK: - Conditions
 
+    static let conditionKeys = [
+        "direction", "class", "extension", "caller", "callee", "remote", "customer", "answered", "cause", "min_duration",
+        "max_duration", "min_ring", "during", "outside", "line", "presence", "previous_line", "previous_presence", "match", "not",
+        "any",
+    ]
+
     mutating func condition(_ node: TOMLNode, file: String, subject: String, key: String) -> Condition? {
         guard let t = table(node, file: file, subject: subject, key: key) else { return nil }
         var c = Condition()
-        let supported = ["direction", "class", "answered", "cause", "customer", "not", "any"]
-        let later = [
-            "extension", "caller", "callee", "remote", "min_duration", "max_duration", "min_ring", "during", "outside",
-            "line", "presence", "previous_line", "previous_presence", "match",
-        ]
-        for (k, v) in t {
+        for (k, v) in t.sorted(by: { $0.key < $1.key }) {
             let path = "\(key).\(k)"
             switch k {
             case "direction":
@@ -400,6 +501,22 @@ public struct RuleLoader {
                     return nil
                 }
             case "class": c.classes = strings(v, file: file, subject: subject, key: path)
+            case "extension":
+                c.extensions = strings(v, file: file, subject: subject, key: path).compactMap { s in
+                    let digits = s.hasSuffix("*") ? String(s.dropLast()) : s
+                    guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else {
+                        problems.append(
+                            RuleProblem(
+                                file: file, subject: subject, key: path,
+                                message: "`\(s)` is not an extension pattern (like \"100\" or \"1*\")"))
+                        return nil
+                    }
+                    return s.hasSuffix("*") ? .extensionPrefix(digits) : .extension(digits)
+                }
+            case "caller": c.caller = partyMatchers(v, file: file, subject: subject, key: path)
+            case "callee": c.callee = partyMatchers(v, file: file, subject: subject, key: path)
+            case "remote": c.remote = partyMatchers(v, file: file, subject: subject, key: path)
+            case "customer": c.customers = strings(v, file: file, subject: subject, key: path)
             case "answered":
                 if let b = v.bool {
                     c.answered = b
@@ -415,7 +532,43 @@ public struct RuleLoader {
                             message: "unknown cause `\(s)`" + suggestion(s, EndCause.allCases.map(\.rawValue))))
                     return nil
                 }
-            case "customer": c.customers = strings(v, file: file, subject: subject, key: path)
+            case "min_duration": c.minDuration = duration(v, file: file, subject: subject, key: path)
+            case "max_duration": c.maxDuration = duration(v, file: file, subject: subject, key: path)
+            case "min_ring": c.minRing = duration(v, file: file, subject: subject, key: path)
+            case "during": c.during = strings(v, file: file, subject: subject, key: path)
+            case "outside": c.outside = strings(v, file: file, subject: subject, key: path)
+            case "line": c.line = enumStrings(v, Self.lineStates, file: file, subject: subject, key: path)
+            case "previous_line": c.previousLine = enumStrings(v, Self.lineStates, file: file, subject: subject, key: path)
+            case "presence": c.presence = enumStrings(v, Self.presences, file: file, subject: subject, key: path)
+            case "previous_presence": c.previousPresence = enumStrings(v, Self.presences, file: file, subject: subject, key: path)
+            case "match":
+                guard let m = table(v, file: file, subject: subject, key: path) else { continue }
+                for (variable, value) in m.sorted(by: { $0.key < $1.key }) {
+                    let globs: [String]
+                    switch value {
+                    case .string(let s): globs = [s]
+                    case .bool(let b): globs = [b ? "true" : "false"]
+                    case .int(let i): globs = [String(i)]
+                    case .array: globs = strings(value, file: file, subject: subject, key: "\(path).\(variable)")
+                    default:
+                        problems.append(
+                            RuleProblem(
+                                file: file, subject: subject, key: "\(path).\(variable)",
+                                message: "must be a value or glob pattern(s)"))
+                        continue
+                    }
+                    let vpath = variable.split(separator: ".").map(String.init)
+                    let known =
+                        CallEngine.knownPaths.contains(variable) || variable.contains(".custom.")
+                        || variable.hasPrefix("call.vars.")
+                    if !known {
+                        problems.append(
+                            RuleProblem(
+                                .warning, file: file, subject: subject, key: "\(path).\(variable)",
+                                message: "unknown variable `\(variable)`" + suggestion(variable, CallEngine.knownPaths)))
+                    }
+                    c.match.append((vpath, globs.map(Glob.init)))
+                }
             case "not": if let n = condition(v, file: file, subject: subject, key: path) { c.not.append(n) }
             case "any":
                 guard let items = v.array, !items.isEmpty else {
@@ -424,28 +577,187 @@ public struct RuleLoader {
                     continue
                 }
                 c.any.append(items.compactMap { condition($0, file: file, subject: subject, key: path) })
-            case _ where later.contains(k):
-                problems.append(
-                    RuleProblem(
-                        file: file, subject: subject, key: path,
-                        message: "this condition is not supported by this version of callhook yet"))
             default:
-                unknownKey(k, known: supported + later, file: file, subject: subject, prefix: "\(key).")
+                unknownKey(k, known: Self.conditionKeys, file: file, subject: subject, prefix: "\(key).")
             }
         }
         return c
     }
 
-    /// Condition keys that need a finished call cannot apply to earlier phases.
+    static let lineStates = ["unknown", "offline", "idle", "ringing", "in-use"]
+    static let presences = ["offline", "available", "away", "busy", "dnd", "null"]
+
+    mutating func enumStrings(_ node: TOMLNode, _ allowed: [String], file: String, subject: String, key: String) -> [String] {
+        strings(node, file: file, subject: subject, key: key).filter { s in
+            if allowed.contains(s) { return true }
+            problems.append(
+                RuleProblem(file: file, subject: subject, key: key, message: "unknown value `\(s)`" + suggestion(s, allowed)))
+            return false
+        }
+    }
+
+    /// Number pattern(s), `{ list = "NAME" }` or `{ regex = "..." }`, alone or in an array.
+    mutating func partyMatchers(_ node: TOMLNode, file: String, subject: String, key: String) -> [PartyMatcher] {
+        let items: [TOMLNode] = node.array ?? [node]
+        var out: [PartyMatcher] = []
+        for item in items {
+            switch item {
+            case .string(let s):
+                if let p = NumberPattern.parse(s, settings: settings) {
+                    out.append(.pattern(p))
+                } else {
+                    problems.append(
+                        RuleProblem(file: file, subject: subject, key: key, message: "`\(s)` is not a number or number pattern"))
+                }
+            case .table(let t) where t.count == 1 && t["list"]?.string != nil:
+                out.append(.list(t["list"]!.string!))
+            case .table(let t) where t.count == 1 && t["regex"]?.string != nil:
+                let source = t["regex"]!.string!
+                do {
+                    out.append(.regex(try CompiledRegex(source)))
+                } catch {
+                    problems.append(
+                        RuleProblem(file: file, subject: subject, key: key, message: "invalid regex `\(source)`: \(error)"))
+                }
+            default:
+                problems.append(
+                    RuleProblem(
+                        file: file, subject: subject, key: key,
+                        message: "must be number pattern(s), { list = \"NAME\" } or { regex = \"...\" }"))
+            }
+        }
+        return out
+    }
+
+    // MARK: - Lists, schedules, lookup
+
+    mutating func loadList(_ name: String, _ node: TOMLNode, file: String) {
+        let subject = "list \"\(name)\""
+        checkName(name, kind: "list", file: file, subject: subject)
+        guard let t = table(node, file: file, subject: subject, key: nil) else { return }
+        var list = NumberList(name: name)
+        for (k, v) in t.sorted(by: { $0.key < $1.key }) {
+            switch k {
+            case "numbers":
+                for s in strings(v, file: file, subject: subject, key: k) {
+                    if let p = NumberPattern.parse(s, settings: settings) {
+                        list.insert(p)
+                    } else {
+                        problems.append(
+                            RuleProblem(file: file, subject: subject, key: k, message: "`\(s)` is not a number or number pattern")
+                        )
+                    }
+                }
+            case "file":
+                guard let rel = string(v, file: file, subject: subject, key: k) else { continue }
+                let path = rel.hasPrefix("/") ? rel : Self.directory(of: file) + rel
+                guard let text = readFile(path) else {
+                    problems.append(RuleProblem(file: file, subject: subject, key: k, message: "cannot read \(path)"))
+                    continue
+                }
+                var lineNumber = 0
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    lineNumber += 1
+                    var entry = Substring(line)
+                    if let hash = entry.firstIndex(of: "#") { entry = entry[..<hash] }
+                    let trimmed = entry.trimmingCharacters()
+                    if trimmed.isEmpty { continue }
+                    if let p = NumberPattern.parse(trimmed, settings: settings) {
+                        list.insert(p)
+                    } else {
+                        problems.append(
+                            RuleProblem(
+                                file: path, line: lineNumber, column: 1,
+                                message: "`\(trimmed.prefix(40))` is not a number or number pattern (list \"\(name)\")"))
+                    }
+                }
+            default: unknownKey(k, known: ["numbers", "file"], file: file, subject: subject)
+            }
+        }
+        lists[name] = list
+    }
+
+    static func directory(of file: String) -> String {
+        guard let slash = file.lastIndex(of: "/") else { return "" }
+        return String(file[...slash])
+    }
+
+    mutating func loadSchedule(_ name: String, _ node: TOMLNode, file: String) {
+        let subject = "schedule \"\(name)\""
+        checkName(name, kind: "schedule", file: file, subject: subject)
+        guard let t = table(node, file: file, subject: subject, key: nil) else { return }
+        var schedule = Schedule(name: name, windows: [], except: [])
+        for (k, v) in t.sorted(by: { $0.key < $1.key }) {
+            switch k {
+            case "hours":
+                for h in strings(v, file: file, subject: subject, key: k) {
+                    if let w = Schedule.parseWindow(h) {
+                        schedule.windows.append(w)
+                    } else {
+                        problems.append(
+                            RuleProblem(
+                                file: file, subject: subject, key: k,
+                                message: "`\(h)` is not a time window (like \"Mon-Fri 08:00-18:00\")"))
+                    }
+                }
+            case "except":
+                for d in strings(v, file: file, subject: subject, key: k) {
+                    if let day = Schedule.parseDay(d) {
+                        schedule.except.insert(day)
+                    } else {
+                        problems.append(
+                            RuleProblem(
+                                file: file, subject: subject, key: k, message: "`\(d)` is not a date (like \"2026-12-24\")"))
+                    }
+                }
+            default: unknownKey(k, known: ["hours", "except"], file: file, subject: subject)
+            }
+        }
+        if t["hours"] == nil { problems.append(RuleProblem(file: file, subject: subject, key: "hours", message: "is required")) }
+        schedules[name] = schedule
+    }
+
+    mutating func loadLookup(_ node: TOMLNode, file: String) {
+        let subject = "lookup"
+        guard let t = table(node, file: file, subject: nil, key: "lookup") else { return }
+        if let other = lookupFile {
+            problems.append(RuleProblem(file: file, key: "lookup", message: "[lookup] is already defined in \(other)"))
+            return
+        }
+        lookupFile = file
+        guard let urlText = t["url"].flatMap({ string($0, file: file, subject: subject, key: "url") }),
+            let url = template(urlText, .url, file: file, subject: subject, key: "url", rawURL: true)
+        else {
+            if t["url"] == nil { problems.append(RuleProblem(file: file, subject: subject, key: "url", message: "is required")) }
+            return
+        }
+        var l = LookupSettings(url: url)
+        for (k, v) in t.sorted(by: { $0.key < $1.key }) {
+            switch k {
+            case "url": break
+            case "headers": l.headers = templateTable(v, .header, file: file, subject: subject, key: k)
+            case "timeout": if let d = duration(v, file: file, subject: subject, key: k) { l.timeout = d }
+            case "cache": if let d = duration(v, file: file, subject: subject, key: k) { l.cache = d }
+            case "number_format":
+                if let f = enumStrings(v, ["digits", "e164", "national"], file: file, subject: subject, key: k).first {
+                    l.numberFormat = f
+                }
+            default: unknownKey(k, known: ["url", "headers", "timeout", "cache", "number_format"], file: file, subject: subject)
+            }
+        }
+        lookup = l
+    }
+
+    /// A condition key that cannot apply to a phase in `on` is an error.
     mutating func checkPhases(_ rule: Rule, file: String, subject: String) {
-        let endOnly: Set<String> = ["answered", "cause"]
-        let early = rule.on.intersection([.incoming, .outgoing, .answered, .line])
-        for key in rule.when.usedKeys.intersection(endOnly).sorted() {
-            if let p = early.map(\.rawValue).sorted().first {
+        for key in rule.when.usedKeys.sorted() {
+            guard let allowed = Condition.phasesOfKey[key] else { continue }
+            if let p = rule.on.subtracting(allowed).map(\.rawValue).sorted().first {
+                let names = allowed.map(\.rawValue).sorted().joined(separator: ", ")
                 problems.append(
                     RuleProblem(
                         file: file, subject: subject, key: "when.\(key)",
-                        message: "cannot apply to phase `\(p)` (only to ended and missed)"))
+                        message: "cannot apply to phase `\(p)` (only to \(names))"))
             }
         }
     }

@@ -16,8 +16,6 @@ extension RuleSet {
             target.caFile = nil
             copy.targets[name] = target
         }
-        return RuleSet(
-            settings: copy.settings, classes: copy.classes, targets: copy.targets, rules: copy.rules,
-            secrets: copy.secrets, warnings: copy.warnings)
+        return copy.reindexed()
     }
 }

@@ -1,13 +1,17 @@
 import Calls
+import Foundation
 
 /// A loaded, checked rule set: what the engine runs.
 public struct RuleSet: Sendable {
     public var settings: Settings
+    public var lists: [String: NumberList] = [:]
+    public var schedules: [String: Schedule] = [:]
+    public var lookup: LookupSettings?
     public var classes: [ClassDefinition]
     public var targets: [String: Target]
     public var rules: [Rule]
     /// Rules by phase, in file order, enabled only.
-    public let rulesByPhase: [Phase: [Int]]
+    public private(set) var rulesByPhase: [Phase: [Int]]
     /// Values that came from the environment: masked as `***` in output.
     public var secrets: Set<String>
     /// Warnings found while loading (the set is still valid).
@@ -23,11 +27,28 @@ public struct RuleSet: Sendable {
         self.rules = rules
         self.secrets = secrets
         self.warnings = warnings
+        rulesByPhase = Self.index(rules)
+    }
+
+    static func index(_ rules: [Rule]) -> [Phase: [Int]] {
         var index: [Phase: [Int]] = [:]
         for (i, r) in rules.enumerated() where r.enabled {
             for p in r.on { index[p, default: []].append(i) }
         }
-        rulesByPhase = index
+        return index
+    }
+
+    /// The same set with the phase index rebuilt (after `rules` changed).
+    public func reindexed() -> RuleSet {
+        var copy = self
+        copy.rulesByPhase = Self.index(rules)
+        return copy
+    }
+
+    /// An extension of the tenant: by its number context (the K-account) or,
+    /// without one, by having at most `extension_digits` digits.
+    public func isInternal(_ number: String, context: String?, customer: String) -> Bool {
+        PhoneNumber.isInternal(number, context: context, customer: customer, settings: settings)
     }
 
     /// Replaces every secret value in `text` with `***`.
@@ -40,7 +61,11 @@ public struct RuleSet: Sendable {
 
 /// `[settings]`: number plan, time zone, defaults.
 public struct Settings: Sendable {
-    public var timezone = "UTC"
+    public var timezone = "UTC" {
+        didSet { zone = TimeZone(identifier: timezone) }
+    }
+    /// The resolved time zone (nil only for an invalid name, which is a load error).
+    public private(set) var zone: TimeZone? = TimeZone(identifier: "UTC")
     public var countryCode: String?
     public var nationalPrefix = "0"
     public var internationalPrefix = "00"
@@ -48,6 +73,20 @@ public struct Settings: Sendable {
     public var ringtone = "default"
 
     public init() {}
+
+    /// Seconds to add to UTC for local time at `t` (daylight saving included).
+    public func utcOffset(at t: EventTime) -> Int {
+        zone?.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.epochSeconds))) ?? 0
+    }
+}
+
+/// `[lookup]`: the caller lookup service (peoplefone CONNECTOR protocol).
+public struct LookupSettings: Sendable {
+    public var url: TextTemplate
+    public var headers: [(String, TextTemplate)] = []
+    public var timeout: Duration = .milliseconds(800)
+    public var cache: Duration = .seconds(600)
+    public var numberFormat = "digits"
 }
 
 /// A `[[class]]`: how the remote party is classified.

@@ -17,6 +17,16 @@ public struct Variables {
         return current
     }
 
+    /// The value at a path as text (`""` when absent), for `match` conditions.
+    public func text(at path: [String]) -> String {
+        switch value(at: path) {
+        case .none: ""
+        case let s as String: s
+        case let b as Bool: b ? "true" : "false"
+        case let v?: "\(v)"
+        }
+    }
+
     public subscript(key: String) -> Any? {
         get { root[key] }
         set { root[key] = newValue }

@@ -63,7 +63,7 @@ struct EngineTests {
         let results = e.process(ring(name: "Ann"), arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))
         #expect(results.count == 1)
         let r = results[0]
-        #expect(r.classification.name == "external")
+        #expect(r.classification?.name == "external")
         #expect(r.matchedRules == ["popup"])
         let req = try #require(r.requests.first)
         #expect(req.url == "https://crm.example.com/api/calls/%2B49891234567?name=Ann")
@@ -88,7 +88,7 @@ struct EngineTests {
         var anon = ring(name: "", number: "anonymous")
         anon.uuid = "c2"
         #expect(
-            e.process(anon, arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))[0].classification.name
+            e.process(anon, arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))[0].classification?.name
                 == "anonymous")
     }
 

@@ -71,7 +71,7 @@ struct RuleLoaderTests {
     @Test("conditions that cannot apply to a phase are errors")
     func phaseApplicability() {
         let p = problems([("a.toml", "[[rule]]\nname = \"x\"\non = [\"incoming\", \"ended\"]\nwhen = { answered = true }\n")])
-        #expect(p == [#"a.toml: error: rule "x": when.answered: cannot apply to phase `incoming` (only to ended and missed)"#])
+        #expect(p == [#"a.toml: error: rule "x": when.answered: cannot apply to phase `incoming` (only to ended, missed)"#])
     }
 
     @Test("environment variables: resolved at load, missing ones are errors, values are secrets")

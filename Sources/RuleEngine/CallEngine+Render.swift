@@ -1,0 +1,98 @@
+import Calls
+
+extension CallEngine {
+    func render(
+        _ hook: Webhook, target: Target, rule: Rule, context c: EvaluationContext, deliveryID: String, variables: Variables
+    ) -> RenderedRequest {
+        var url = target.url.render(variables)
+        if let path = hook.path {
+            let p = path.render(variables)
+            if url.hasSuffix("/") && p.hasPrefix("/") { url.removeLast() }
+            url += p
+        }
+        if !hook.query.isEmpty {
+            let q = hook.query.map { "\(Escaping.url.escape($0.0))=\($0.1.render(variables))" }.joined(separator: "&")
+            url += (url.contains("?") ? "&" : "?") + q
+        }
+        var headers = HeaderList()
+        var body: [UInt8]?
+        switch hook.body {
+        case .none: break
+        case .json(let j):
+            headers.set("Content-Type", "application/json")
+            body = Array(j.render(variables).serialized().utf8)
+        case .form(let fields):
+            headers.set("Content-Type", "application/x-www-form-urlencoded")
+            body = Array(fields.map { "\(Escaping.form.escape($0.0))=\($0.1.render(variables))" }.joined(separator: "&").utf8)
+        case .text(let t, let contentType):
+            headers.set("Content-Type", contentType)
+            body = Array(t.render(variables).utf8)
+        }
+        for (name, t) in target.headers { headers.set(name, t.render(variables)) }
+        for (name, t) in hook.headers { headers.set(name, t.render(variables)) }
+        return request(
+            c, rule: rule, target: target, deliveryID: deliveryID, method: hook.method ?? target.method, url: url,
+            headers: headers.fields, body: body)
+    }
+
+    /// A peoplefone CONNECTOR workflow: `POST <target url>/<name>` with `inputs`.
+    func render(
+        _ flow: Workflow, target: Target, rule: Rule, context c: EvaluationContext, deliveryID: String, variables: Variables
+    ) -> RenderedRequest {
+        var url = target.url.render(variables)
+        if !url.hasSuffix("/") { url += "/" }
+        url += Escaping.url.escape(flow.name)
+        var headers = HeaderList()
+        headers.set("Content-Type", "application/json")
+        for (name, t) in target.headers { headers.set(name, t.render(variables)) }
+        let leg = c.leg
+        func time(_ t: EventTime?) -> JSONValue { .string(t?.rfc3339() ?? "") }
+        func display(_ p: Any?) -> JSONValue {
+            guard let p = p as? [String: Any] else { return .string("") }
+            return .string((p["name"] as? String) ?? "")
+        }
+        let caller = variables["caller"] as? [String: Any]
+        let callee = variables["callee"] as? [String: Any]
+        let remote = variables["remote"] as? [String: Any]
+        let declined: JSONValue = (leg?.endedAt != nil && leg?.answered == false) ? time(leg?.endedAt) : .string("")
+        let inputs: JSONValue = .object([
+            ("contactCrmId", .string(remote?["crm_id"] as? String ?? "")),
+            ("userCrmId", .string(target.userIDs[c.extensionNumber] ?? "")),
+            ("originatorNumber", .string(caller?["e164"] as? String ?? "")),
+            ("originatorName", display(caller)),
+            ("destinationNumber", .string(callee?["e164"] as? String ?? "")),
+            ("destinationName", display(callee)),
+            ("direction", .string(leg?.direction == .outbound ? "outgoing" : "incoming")),
+            ("startedTime", time(leg?.started)),
+            ("answeredTime", time(leg?.answeredAt)),
+            ("endedTime", time(leg?.endedAt)),
+            ("declinedTime", declined),
+            ("id", .null),
+        ])
+        let body = JSONValue.object([("inputs", inputs)]).serialized()
+        return request(
+            c, rule: rule, target: target, deliveryID: deliveryID, method: "POST", url: url, headers: headers.fields,
+            body: Array(body.utf8))
+    }
+
+    private func request(
+        _ c: EvaluationContext, rule: Rule, target: Target, deliveryID: String, method: String, url: String,
+        headers: [(name: String, value: String)], body: [UInt8]?
+    ) -> RenderedRequest {
+        RenderedRequest(
+            deliveryID: deliveryID, rule: rule.name, target: target.name, phase: c.phase,
+            callID: c.leg?.key.uuid ?? "", leg: c.leg?.key, method: method, url: url, headers: headers, body: body,
+            eventTime: c.time)
+    }
+}
+
+/// Request headers where a later value replaces an earlier one of the same
+/// name (case-insensitive), keeping first-set order otherwise.
+struct HeaderList {
+    var fields: [(name: String, value: String)] = []
+
+    mutating func set(_ name: String, _ value: String) {
+        fields.removeAll { $0.name.lowercased() == name.lowercased() }
+        fields.append((name, value))
+    }
+}
