@@ -120,6 +120,7 @@ public struct Demo: Sendable {
         logger.info("demo running", metadata: ["simulator": "\(base)", "sink": "http://\(options.listenHost):\(sinkPort)"])
         var nfon = NFONOptions(baseURL: base, username: "demo", password: "demo", account: simulator.options.traffic.customer)
         nfon.version = options.version
+        nfon.lineStates = true
         let source = NFONSource(options: nfon, client: client, sink: pipeline, logger: logger)
         try await source.run()
     }

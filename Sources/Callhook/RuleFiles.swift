@@ -43,7 +43,7 @@ public enum RuleFiles {
             return .failure(RuleLoadError(problems: [RuleProblem(file: error.path, message: error.message)]))
         }
         return RuleLoader.load(
-            files, environment: ProcessInfo.processInfo.environment,
-            missingEnvironment: missingEnvironment)
+            files, environment: ProcessInfo.processInfo.environment, missingEnvironment: missingEnvironment,
+            readFile: { path in FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } })
     }
 }

@@ -21,6 +21,8 @@ struct CheckCommand: ParsableCommand {
             if json {
                 let object: [String: Any] = [
                     "valid": true,
+                    "lists": Dictionary(uniqueKeysWithValues: set.lists.map { ($0.key, $0.value.count) }),
+                    "schedules": set.schedules.keys.sorted(),
                     "classes": set.classes.map(\.name),
                     "targets": set.targets.keys.sorted(),
                     "rules": set.rules.map(\.name),
@@ -31,7 +33,7 @@ struct CheckCommand: ParsableCommand {
                 for w in set.warnings { print(w.description) }
                 let enabled = set.rules.filter(\.enabled).count
                 print(
-                    "\(rules): ok — \(set.classes.count) classes, \(set.targets.count) targets, \(set.rules.count) rules (\(enabled) enabled)"
+                    "\(rules): ok — \(set.lists.count) lists (\(set.lists.values.reduce(0) { $0 + $1.count }) entries), \(set.schedules.count) schedules, \(set.classes.count) classes, \(set.targets.count) targets, \(set.rules.count) rules (\(enabled) enabled)"
                 )
                 for r in set.rules {
                     let phases = r.on.map(\.rawValue).sorted().joined(separator: ",")

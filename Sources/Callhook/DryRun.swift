@@ -1,0 +1,145 @@
+import Calls
+import Foundation
+import RuleEngine
+
+/// `callhook test`: replays recorded events through the engine and reports,
+/// for each phase fired, the classification, the matched rules and every
+/// rendered request with secrets masked. No network, no queue.
+public struct DryRun {
+    public struct Step: Sendable {
+        public var line: Int
+        public var result: EngineResult
+    }
+
+    public struct InvalidEvent: Error, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(file):\(line): error: \(message)" }
+    }
+
+    let rules: RuleSet
+
+    public init(rules: RuleSet) { self.rules = rules }
+
+    /// Runs every line of a JSONL file (call objects have `uuid`; others are
+    /// line-state objects). Times come from `updated`, so output is stable.
+    public func run(jsonl text: String, file: String) throws(InvalidEvent) -> [Step] {
+        var counter = 0
+        let ids = DryRunIDs()
+        var engine = CallEngine(rules: rules) { ids.next() }
+        var steps: [Step] = []
+        var last = EventTime(nanoseconds: 0)
+        let decoder = JSONDecoder()
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            counter += 1
+            let data = Data(line.utf8)
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw InvalidEvent(file: file, line: i + 1, message: "not a JSON object")
+            }
+            if object["uuid"] != nil {
+                guard let event = try? decoder.decode(CallEvent.self, from: data) else {
+                    throw InvalidEvent(file: file, line: i + 1, message: "a call event needs string fields `uuid` and `state`")
+                }
+                let time = event.updated.flatMap { EventTime(rfc3339: $0) } ?? last
+                last = time
+                for r in engine.process(event, arrival: time, now: time) { steps.append(Step(line: i + 1, result: r)) }
+            } else {
+                guard let state = try? decoder.decode(LineStateEvent.self, from: data) else {
+                    throw InvalidEvent(
+                        file: file, line: i + 1, message: "neither a call event (`uuid`) nor a line state (`extension`)")
+                }
+                let time = state.updated.flatMap { EventTime(rfc3339: $0) } ?? last
+                last = time
+                let snapshot = (object["snapshot"] as? Bool) ?? false
+                if let r = engine.process(line: state, snapshot: snapshot, arrival: time, now: time) {
+                    steps.append(Step(line: i + 1, result: r))
+                }
+            }
+        }
+        return steps
+    }
+
+    /// A header value as shown: `Authorization` and environment values masked.
+    public func shown(header name: String, _ value: String) -> String {
+        let lower = name.lowercased()
+        if lower == "authorization" || lower == "proxy-authorization" || lower.contains("token") || lower.contains("secret") {
+            return "***"
+        }
+        return rules.mask(value)
+    }
+
+    public func text(_ steps: [Step], file: String) -> String {
+        var out = ""
+        for s in steps {
+            let r = s.result
+            var head = "\(file):\(s.line): \(r.phase.rawValue)"
+            if let e = r.event {
+                head += "  call \(e.leg.key.uuid)  extension \(e.leg.key.extension)  \(e.leg.direction.rawValue)"
+                if e.leg.partial { head += "  (partial)" }
+            }
+            if let l = r.lineChange {
+                head += "  extension \(l.extension)  line \(l.previousLine ?? "?") → \(l.line ?? "?")"
+                head += "  presence \(l.previousPresence ?? "?") → \(l.presence ?? "?")"
+            }
+            out += head + "\n"
+            if let c = r.classification {
+                out +=
+                    "  class \(c.name), ringtone \(r.ringtone ?? c.ringtone)" + (c.alertInfo.map { ", alert_info \($0)" } ?? "")
+                    + "\n"
+            }
+            out += "  rules: " + (r.matchedRules.isEmpty ? "(none)" : r.matchedRules.joined(separator: ", ")) + "\n"
+            for q in r.requests {
+                out += "  → \(q.method) \(rules.mask(q.url))   [rule \(q.rule), target \(q.target)]\n"
+                for h in q.headers { out += "      \(h.name): \(shown(header: h.name, h.value))\n" }
+                if let b = q.body { out += "      " + rules.mask(String(decoding: b, as: UTF8.self)) + "\n" }
+            }
+        }
+        return out
+    }
+
+    public func json(_ steps: [Step]) -> [[String: Any]] {
+        steps.map { s in
+            let r = s.result
+            var o: [String: Any] = ["line": s.line, "phase": r.phase.rawValue, "rules": r.matchedRules]
+            if let e = r.event {
+                o["call"] = e.leg.key.uuid
+                o["extension"] = e.leg.key.extension
+                o["direction"] = e.leg.direction.rawValue
+                o["partial"] = e.leg.partial
+            }
+            if let l = r.lineChange {
+                o["extension"] = l.extension
+                o["line"] = [
+                    "state": l.line ?? "", "previous_state": l.previousLine ?? "", "presence": l.presence ?? "",
+                    "previous_presence": l.previousPresence ?? "",
+                ]
+            }
+            if let c = r.classification {
+                o["class"] = c.name
+                o["ringtone"] = r.ringtone ?? c.ringtone
+                if let a = c.alertInfo { o["alert_info"] = a }
+            }
+            o["requests"] = r.requests.map { q -> [String: Any] in
+                [
+                    "rule": q.rule, "target": q.target, "method": q.method, "url": rules.mask(q.url),
+                    "headers": q.headers.map { ["name": $0.name, "value": shown(header: $0.name, $0.value)] },
+                    "body": q.body.map { rules.mask(String(decoding: $0, as: UTF8.self)) } ?? NSNull(),
+                ]
+            }
+            return o
+        }
+    }
+}
+
+/// Delivery ids of a dry run: `test-1`, `test-2`, … so output is stable.
+final class DryRunIDs: @unchecked Sendable {
+    // Safe: a dry run is one synchronous loop; the counter is never shared.
+    private var n = 0
+    func next() -> String {
+        n += 1
+        return "test-\(n)"
+    }
+}
