@@ -21,8 +21,8 @@ public enum NumberPattern: Sendable, Hashable {
         guard !digits.isEmpty else { return nil }
         let global =
             t.hasPrefix("+") || digits.hasPrefix(settings.internationalPrefix)
-            || (digits.hasPrefix(settings.nationalPrefix) && settings.countryCode != nil
-                && digits.count > settings.extensionDigits)
+            || (!settings.nationalPrefix.isEmpty && digits.hasPrefix(settings.nationalPrefix) && settings.countryCode != nil
+                && (isPrefix || digits.count > settings.extensionDigits))
             || digits.count > settings.extensionDigits
         if !global {
             return isPrefix ? .extensionPrefix(digits) : .extension(digits)

@@ -400,10 +400,9 @@ public struct RuleLoader {
                     if let hook = webhook(w, file: file, subject: subject, index: i) { rule.webhooks.append(hook) }
                 }
             case "workflow":
-                problems.append(
-                    RuleProblem(
-                        file: file, subject: subject, key: k,
-                        message: "workflows are not supported by this version of callhook yet"))
+                for w in arrayOfTables(v, file: file, key: "workflow", subject: subject) {
+                    if let flow = workflow(w, file: file, subject: subject) { rule.workflows.append(flow) }
+                }
             default:
                 unknownKey(
                     k, known: ["name", "on", "when", "ringtone", "stop", "enabled", "webhook", "workflow"], file: file,
@@ -412,6 +411,23 @@ public struct RuleLoader {
         }
         checkPhases(rule, file: file, subject: subject)
         rules.append(rule)
+    }
+
+    mutating func workflow(_ w: [String: TOMLNode], file: String, subject: String) -> Workflow? {
+        var target: String?
+        var flowName: String?
+        for (k, v) in w.sorted(by: { $0.key < $1.key }) {
+            switch k {
+            case "target": target = string(v, file: file, subject: subject, key: "workflow.target")
+            case "name": flowName = string(v, file: file, subject: subject, key: "workflow.name")
+            default: unknownKey(k, known: ["target", "name"], file: file, subject: subject, prefix: "workflow.")
+            }
+        }
+        guard let target, let flowName else {
+            problems.append(RuleProblem(file: file, subject: subject, key: "workflow", message: "needs `target` and `name`"))
+            return nil
+        }
+        return Workflow(target: target, name: flowName)
     }
 
     mutating func webhook(_ t: [String: TOMLNode], file: String, subject: String, index: Int) -> Webhook? {
@@ -443,10 +459,9 @@ public struct RuleLoader {
             case "body": bodies.append(k)
             case "content_type": contentType = string(v, file: file, subject: subject, key: path)
             case "capture":
-                problems.append(
-                    RuleProblem(
-                        file: file, subject: subject, key: path,
-                        message: "capture is not supported by this version of callhook yet"))
+                for (name, field) in (table(v, file: file, subject: subject, key: path) ?? [:]) {
+                    if let f = string(field, file: file, subject: subject, key: "\(path).\(name)") { hook.capture[name] = f }
+                }
             case "url":
                 problems.append(
                     RuleProblem(
