@@ -23,7 +23,10 @@ extension EventTime {
             expect(84, 116, 32), let hour = number(2), expect(58), let minute = number(2), expect(58),
             let second = number(2)
         else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+        // Nanoseconds since 1970 in an Int64 reach from 1677 to 2262.
+        guard (1678...2261).contains(year), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            second <= 60
+        else { return nil }
         var nanos: Int64 = 0
         if expect(46) {
             var digits = 0

@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// A parsed TOML value, detached from the parser.
 ///
 /// The loader works on this tree so that the rest of the engine does not
@@ -44,31 +42,6 @@ struct TOMLSyntaxError: Error {
 extension TOMLNode {
     /// Parses a TOML document.
     static func parse(_ text: String) throws(TOMLSyntaxError) -> [String: TOMLNode] {
-        do {
-            let table = try TOMLTable(string: text)
-            return convert(table)
-        } catch let e as TOMLParseError {
-            throw TOMLSyntaxError(line: e.source.begin.line, column: e.source.begin.column, message: e.description)
-        } catch {
-            throw TOMLSyntaxError(line: 1, column: 1, message: "\(error)")
-        }
-    }
-
-    private static func convert(_ table: TOMLTable) -> [String: TOMLNode] {
-        var out: [String: TOMLNode] = [:]
-        for (k, v) in table { out[k] = convert(v) }
-        return out
-    }
-
-    private static func convert(_ value: any TOMLValueConvertible) -> TOMLNode {
-        switch value.type {
-        case .table: return .table(value.table.map(convert) ?? [:])
-        case .array: return .array(value.array.map { $0.map(convert) } ?? [])
-        case .string: return .string(value.string ?? "")
-        case .int: return .int(value.int ?? 0)
-        case .double: return .double(value.double ?? 0)
-        case .bool: return .bool(value.bool ?? false)
-        default: return .datetime(value.debugDescription)
-        }
+        try TOMLParser.parse(text)
     }
 }
