@@ -44,7 +44,16 @@ test: deps-test
 # sink, and wrk against the same sink, in the same run.
 bench: deps-bench
 	$(SWIFT) build -c release --product callhook-bench
+	$(SWIFT) build -c release --product callhook
+	@echo "== P1, P2: the engine and rule loading"
+	./.build/release/callhook-bench engine
+	@echo "== transport ceiling for P3: libcurl client and wrk against one sink"
 	./.build/release/callhook-bench
+
+# Fuzzing: the SSE parser, event decoder, rule loader and template renderer,
+# 1,000,000 generated inputs each (CI runs the same tests with 3,000).
+fuzz: deps
+	FUZZ_ITERATIONS=$${FUZZ_ITERATIONS:-1000000} $(SWIFT) test -c release --filter Fuzz
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

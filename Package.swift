@@ -94,7 +94,8 @@ let package = Package(
         .executableTarget(
             name: "callhook-bench",
             dependencies: [
-                "Curl", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                "Curl", "Callhook", "Calls", "Feeds", "RuleEngine",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -78,7 +78,9 @@ public struct CallEngine: Sendable {
         var matched: [String] = []
         var requests: [RenderedRequest] = []
         var ringtone: String?
-        for index in rules.rulesByPhase[c.phase] ?? [] {
+        let candidates =
+            rules.indexByPhase[c.phase]?.candidates(extension: c.extensionNumber, remoteKey: c.remote?.key) ?? []
+        for index in candidates {
             let rule = rules.rules[index]
             guard rule.when.holds(c) else { continue }
             matched.append(rule.name)

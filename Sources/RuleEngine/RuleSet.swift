@@ -12,6 +12,8 @@ public struct RuleSet: Sendable {
     public var rules: [Rule]
     /// Rules by phase, in file order, enabled only.
     public private(set) var rulesByPhase: [Phase: [Int]]
+    /// The same rules, indexed by their most selective condition.
+    private(set) var indexByPhase: [Phase: RuleIndex] = [:]
     /// Values that came from the environment: masked as `***` in output.
     public var secrets: Set<String>
     /// Warnings found while loading (the set is still valid).
@@ -28,6 +30,7 @@ public struct RuleSet: Sendable {
         self.secrets = secrets
         self.warnings = warnings
         rulesByPhase = Self.index(rules)
+        indexByPhase = rulesByPhase.mapValues { RuleIndex(rules: rules, indices: $0) }
     }
 
     static func index(_ rules: [Rule]) -> [Phase: [Int]] {
@@ -42,6 +45,7 @@ public struct RuleSet: Sendable {
     public func reindexed() -> RuleSet {
         var copy = self
         copy.rulesByPhase = Self.index(rules)
+        copy.indexByPhase = copy.rulesByPhase.mapValues { RuleIndex(rules: rules, indices: $0) }
         return copy
     }
 

@@ -19,6 +19,11 @@ struct Bench {
             try await BenchSink.run(port: Int(args[2]) ?? 0)
             return
         }
+        if args.count > 1 && args[1] == "engine" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try EngineBench.run(callhook: callhook)
+            return
+        }
         let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 10
         let (sink, port) = try startSink()
         defer {

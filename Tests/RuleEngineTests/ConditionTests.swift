@@ -202,3 +202,42 @@ struct ConditionTests {
         #expect(inputs["id"] is NSNull)
     }
 }
+
+@Suite("rule index")
+struct RuleIndexTests {
+    @Test("rules indexed by extension or number and scanned rules still fire in file order")
+    func order() throws {
+        var h = try Harness(
+            """
+            [settings]
+            country_code = "49"
+            [[rule]]
+            name = "scan-1"
+            on = ["incoming"]
+            [[rule]]
+            name = "ext-100"
+            on = ["incoming"]
+            when = { extension = ["100", "101"] }
+            [[rule]]
+            name = "number"
+            on = ["incoming"]
+            when = { remote = "+49 89 1234567" }
+            [[rule]]
+            name = "ext-200"
+            on = ["incoming"]
+            when = { extension = "200" }
+            [[rule]]
+            name = "scan-2"
+            on = ["incoming"]
+            when = { extension = "1*" }
+            [[rule]]
+            name = "other-number"
+            on = ["incoming"]
+            when = { remote = "+49 89 7654321" }
+            """)
+        #expect(h.matched([("ring", "2026-01-01T00:00:00Z", nil)])["incoming"] == ["scan-1", "ext-100", "number", "scan-2"])
+        h.engine.tracker = CallTracker()
+        #expect(
+            h.matched([("ring", "2026-01-01T00:00:00Z", nil)], caller: "4940", ext: "200")["incoming"] == ["scan-1", "ext-200"])
+    }
+}
