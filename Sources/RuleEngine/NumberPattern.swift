@@ -10,27 +10,58 @@ public enum NumberPattern: Sendable, Hashable {
     /// Any extension starting with this.
     case extensionPrefix(String)
 
-    /// Parses one entry; nil when it is not a number or pattern.
+    /// Parses one entry; nil when it is not a number or pattern. Works on
+    /// bytes: list files of a million entries go through here.
     public static func parse(_ text: String, settings: Settings) -> NumberPattern? {
-        var t = text.trimmingCharacters()
-        let isPrefix = t.hasSuffix("*")
-        if isPrefix { t.removeLast() }
-        let allowed = Set("+0123456789 ()-./")
-        guard !t.isEmpty, t.allSatisfy({ allowed.contains($0) }), !t.dropFirst().contains("+") else { return nil }
-        let digits = t.filter(\.isNumber)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(20)
+        var plus = false
+        var star = false
+        var seenContent = false
+        for b in text.utf8 {
+            switch b {
+            case 0x30...0x39:
+                guard !star else { return nil }
+                digits.append(b)
+                seenContent = true
+            case UInt8(ascii: "+"):
+                guard !seenContent, !plus else { return nil }
+                plus = true
+                seenContent = true
+            case UInt8(ascii: "*"):
+                guard !star else { return nil }
+                star = true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0D, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"),
+                UInt8(ascii: "."), UInt8(ascii: "/"):
+                guard !star || b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == 0x0D else { return nil }
+            default:
+                return nil
+            }
+        }
         guard !digits.isEmpty else { return nil }
+        let d = String(decoding: digits, as: UTF8.self)
+        let national = settings.nationalPrefix
         let global =
-            t.hasPrefix("+") || digits.hasPrefix(settings.internationalPrefix)
-            || (!settings.nationalPrefix.isEmpty && digits.hasPrefix(settings.nationalPrefix) && settings.countryCode != nil
-                && (isPrefix || digits.count > settings.extensionDigits))
+            plus || (!settings.internationalPrefix.isEmpty && d.hasPrefix(settings.internationalPrefix))
+            || (!national.isEmpty && d.hasPrefix(national) && settings.countryCode != nil
+                && (star || digits.count > settings.extensionDigits))
             || digits.count > settings.extensionDigits
         if !global {
-            return isPrefix ? .extensionPrefix(digits) : .extension(digits)
+            return star ? .extensionPrefix(d) : .extension(d)
         }
-        let e164 = PhoneNumber.e164Digits(t, settings: settings)
-        guard !e164.isEmpty, e164.count <= 15 || isPrefix else { return nil }
-        if isPrefix { return .prefix(e164) }
-        guard let value = UInt64(e164) else { return nil }
+        let e164: String
+        if plus {
+            e164 = d
+        } else if !settings.internationalPrefix.isEmpty, d.hasPrefix(settings.internationalPrefix) {
+            e164 = String(d.dropFirst(settings.internationalPrefix.count))
+        } else if !national.isEmpty, d.hasPrefix(national), let cc = settings.countryCode {
+            e164 = cc + d.dropFirst(national.count)
+        } else {
+            e164 = d
+        }
+        guard !e164.isEmpty else { return nil }
+        if star { return .prefix(e164) }
+        guard e164.utf8.count <= 15, let value = UInt64(e164) else { return nil }
         return .number(value)
     }
 

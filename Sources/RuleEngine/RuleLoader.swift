@@ -671,15 +671,15 @@ public struct RuleLoader {
                     continue
                 }
                 var lineNumber = 0
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
                     lineNumber += 1
-                    var entry = Substring(line)
-                    if let hash = entry.firstIndex(of: "#") { entry = entry[..<hash] }
-                    let trimmed = entry.trimmingCharacters()
-                    if trimmed.isEmpty { continue }
-                    if let p = NumberPattern.parse(trimmed, settings: settings) {
-                        list.insert(p)
-                    } else {
+                    var entry = line
+                    if let hash = entry.firstIndex(of: UInt8(ascii: "#")) { entry = entry[..<hash] }
+                    // Fast path: most lines are a bare number.
+                    if entry.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                    let raw = String(decoding: entry, as: UTF8.self)
+                    if let p = NumberPattern.parse(raw, settings: settings) { list.insert(p) } else {
+                        let trimmed = raw.trimmingCharacters()
                         problems.append(
                             RuleProblem(
                                 file: path, line: lineNumber, column: 1,
