@@ -298,37 +298,7 @@ public struct RuleLoader {
             case "url": break
             case "method": if let m = string(v, file: file, subject: subject, key: k) { target.method = m.uppercased() }
             case "headers": target.headers = templateTable(v, .header, file: file, subject: subject, key: k)
-            case "timeout": if let d = duration(v, file: file, subject: subject, key: k) { target.timeout = d }
-            case "connect_timeout": if let d = duration(v, file: file, subject: subject, key: k) { target.connectTimeout = d }
-            case "retry": loadRetry(v, into: &target.retry, file: file, subject: subject)
-            case "concurrency":
-                if let i = v.int, i > 0 {
-                    target.concurrency = i
-                } else {
-                    problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be a positive integer"))
-                }
-            case "rate":
-                if let s = string(v, file: file, subject: subject, key: k) {
-                    if let r = Self.parseRate(s) {
-                        target.ratePerSecond = r
-                    } else {
-                        problems.append(
-                            RuleProblem(file: file, subject: subject, key: k, message: "must look like \"20/s\" or \"100/m\""))
-                    }
-                }
-            case "signing_secret":
-                target.signingSecret = string(v, file: file, subject: subject, key: k).map {
-                    resolveEnv($0, file: file, subject: subject, key: k)
-                }
-            case "tls_verify":
-                if let b = v.bool {
-                    target.tlsVerify = b
-                } else {
-                    problems.append(RuleProblem(file: file, subject: subject, key: k, message: "must be true or false"))
-                }
-            case "ca_file": target.caFile = string(v, file: file, subject: subject, key: k)
-            case "user_ids":
-                for (ext, id) in v.table ?? [:] { target.userIDs[ext] = id.string }
+            case _ where targetKey(k, v, into: &target, file: file, subject: subject, prefix: ""): break
             default:
                 unknownKey(
                     k,
@@ -340,6 +310,55 @@ public struct RuleLoader {
             }
         }
         targets[name] = target
+    }
+
+    static let targetOnlyKeys = [
+        "timeout", "connect_timeout", "retry", "concurrency", "rate", "signing_secret", "tls_verify", "ca_file", "user_ids",
+    ]
+
+    /// The keys a target and an inline webhook target share; false for any other key.
+    mutating func targetKey(
+        _ k: String, _ v: TOMLNode, into target: inout Target, file: String, subject: String, prefix: String
+    ) -> Bool {
+        let key = prefix + k
+        switch k {
+        case "timeout": if let d = duration(v, file: file, subject: subject, key: key) { target.timeout = d }
+        case "connect_timeout": if let d = duration(v, file: file, subject: subject, key: key) { target.connectTimeout = d }
+        case "retry": loadRetry(v, into: &target.retry, file: file, subject: subject)
+        case "concurrency":
+            if let i = v.int, i > 0 {
+                target.concurrency = i
+            } else {
+                problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be a positive integer"))
+            }
+        case "rate":
+            if let s = string(v, file: file, subject: subject, key: key) {
+                if let r = Self.parseRate(s) {
+                    target.ratePerSecond = r
+                } else {
+                    problems.append(
+                        RuleProblem(file: file, subject: subject, key: key, message: "must look like \"20/s\" or \"100/m\""))
+                }
+            }
+        case "signing_secret":
+            target.signingSecret = string(v, file: file, subject: subject, key: key).map {
+                resolveEnv($0, file: file, subject: subject, key: key)
+            }
+        case "tls_verify":
+            if let b = v.bool {
+                target.tlsVerify = b
+            } else {
+                problems.append(RuleProblem(file: file, subject: subject, key: key, message: "must be true or false"))
+            }
+        case "ca_file":
+            target.caFile = string(v, file: file, subject: subject, key: key).map {
+                $0.hasPrefix("/") ? $0 : Self.directory(of: file) + $0
+            }
+        case "user_ids":
+            for (ext, id) in v.table ?? [:] { target.userIDs[ext] = id.string }
+        default: return false
+        }
+        return true
     }
 
     mutating func loadRetry(_ node: TOMLNode, into retry: inout RetrySettings, file: String, subject: String) {
@@ -397,7 +416,9 @@ public struct RuleLoader {
             case "enabled": rule.enabled = v.bool ?? true
             case "webhook":
                 for (i, w) in arrayOfTables(v, file: file, key: "webhook", subject: subject).enumerated() {
-                    if let hook = webhook(w, file: file, subject: subject, index: i) { rule.webhooks.append(hook) }
+                    if let hook = webhook(w, file: file, subject: subject, index: i, ruleName: name) {
+                        rule.webhooks.append(hook)
+                    }
                 }
             case "workflow":
                 for w in arrayOfTables(v, file: file, key: "workflow", subject: subject) {
@@ -430,10 +451,32 @@ public struct RuleLoader {
         return Workflow(target: target, name: flowName)
     }
 
-    mutating func webhook(_ t: [String: TOMLNode], file: String, subject: String, index: Int) -> Webhook? {
+    mutating func webhook(_ t: [String: TOMLNode], file: String, subject: String, index: Int, ruleName: String) -> Webhook? {
         let key = "webhook"
-        guard let target = t["target"]?.string else {
-            problems.append(RuleProblem(file: file, subject: subject, key: "webhook.target", message: "is required"))
+        // A webhook names a target, or has `url` and the target keys inline.
+        var inline: Target?
+        let target: String
+        if let urlNode = t["url"] {
+            if t["target"] != nil {
+                problems.append(
+                    RuleProblem(file: file, subject: subject, key: "webhook", message: "has both `target` and `url`; use one"))
+                return nil
+            }
+            guard let urlText = string(urlNode, file: file, subject: subject, key: "webhook.url"),
+                let url = template(urlText, .url, file: file, subject: subject, key: "webhook.url", rawURL: true)
+            else { return nil }
+            target = "\(ruleName).webhook\(index + 1)"
+            inline = Target(
+                name: target, url: url, method: "POST", headers: [], timeout: .seconds(10), connectTimeout: .seconds(3),
+                retry: RetrySettings(), concurrency: 16, ratePerSecond: nil, signingSecret: nil, tlsVerify: true, caFile: nil,
+                userIDs: [:])
+        } else if let name = t["target"]?.string {
+            target = name
+        } else {
+            problems.append(
+                RuleProblem(
+                    file: file, subject: subject, key: "webhook.target",
+                    message: "is required (or `url` with the target keys inline)"))
             return nil
         }
         var hook = Webhook(target: target, path: nil, method: nil, query: [], headers: [], body: .none)
@@ -462,20 +505,18 @@ public struct RuleLoader {
                 for (name, field) in (table(v, file: file, subject: subject, key: path) ?? [:]) {
                     if let f = string(field, file: file, subject: subject, key: "\(path).\(name)") { hook.capture[name] = f }
                 }
-            case "url":
-                problems.append(
-                    RuleProblem(
-                        file: file, subject: subject, key: path,
-                        message: "inline targets are not supported by this version of callhook yet; define a [target.NAME]"))
+            case "url": break
+            case _ where inline != nil && targetKey(k, v, into: &inline!, file: file, subject: subject, prefix: "webhook."): break
             default:
                 unknownKey(
                     k,
                     known: [
                         "target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture",
-                    ],
+                    ] + (inline != nil ? Self.targetOnlyKeys : []),
                     file: file, subject: subject, prefix: "webhook.")
             }
         }
+        if let inline { targets[inline.name] = inline }
         if bodies.count > 1 {
             problems.append(
                 RuleProblem(
@@ -678,7 +719,9 @@ public struct RuleLoader {
                     // Fast path: most lines are a bare number.
                     if entry.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
                     let raw = String(decoding: entry, as: UTF8.self)
-                    if let p = NumberPattern.parse(raw, settings: settings) { list.insert(p) } else {
+                    if let p = NumberPattern.parse(raw, settings: settings) {
+                        list.insert(p)
+                    } else {
                         let trimmed = raw.trimmingCharacters()
                         problems.append(
                             RuleProblem(

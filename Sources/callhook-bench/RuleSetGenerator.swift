@@ -54,7 +54,8 @@ enum RuleSetGenerator {
                 text += "on = [\"missed\"]\nwhen = { remote = \"+49 89 \(1_000_000 + i)\" }\n"
                 text += "[[rule.webhook]]\ntarget = \"crm\"\npath = \"/missed\"\njson = { from = \"{{remote.e164}}\" }\n\n"
             } else if i < perExtension + perCaller + perClass {
-                text += "on = [\"ended\"]\nwhen = { class = \"vip\", extension = \"\(100 + i % 1000)\", min_duration = \"\(i % 600)s\" }\n"
+                text +=
+                    "on = [\"ended\"]\nwhen = { class = \"vip\", extension = \"\(100 + i % 1000)\", min_duration = \"\(i % 600)s\" }\n"
                 text +=
                     "[[rule.webhook]]\ntarget = \"crm\"\npath = \"/log\"\njson = { call = \"{{call.id}}\", talk = \"{{call.duration}}\" }\n\n"
             } else {

@@ -93,3 +93,37 @@ struct RuleLoaderTests {
             ])
     }
 }
+
+@Suite("inline webhook targets")
+struct InlineTargetTests {
+    @Test("a webhook may carry its url and target keys inline")
+    func inline() throws {
+        let text = """
+            [[rule]]
+            name = "teams"
+            on = ["missed"]
+            [[rule.webhook]]
+            url = "https://teams.example.com/hook/{{env.TEAMS_PATH}}"
+            timeout = "4s"
+            retry = { attempts = 3 }
+            json = { text = "missed {{remote.e164}}" }
+            """
+        let set = try load([("i.toml", text)], env: ["TEAMS_PATH": "abc"]).get()
+        let target = try #require(set.targets["teams.webhook1"])
+        #expect(target.timeout == .seconds(4))
+        #expect(target.retry.attempts == 3)
+        #expect(set.rules[0].webhooks[0].target == "teams.webhook1")
+        #expect(
+            problems([("i.toml", text + "\ntimout = \"1s\"\n")], env: ["TEAMS_PATH": "abc"]) == [
+                #"i.toml: error: rule "teams": webhook.timout: unknown key; did you mean `timeout`?"#
+            ])
+        #expect(
+            problems([
+                (
+                    "i.toml",
+                    "[target.t]\nurl = \"https://x\"\n[[rule]]\nname = \"r\"\non = [\"ended\"]\n[[rule.webhook]]\ntarget = \"t\"\nurl = \"https://y\"\n"
+                )
+            ])
+                == [#"i.toml: error: rule "r": webhook: has both `target` and `url`; use one"#])
+    }
+}
