@@ -53,7 +53,7 @@ struct TOMLParser {
             case nil:
                 if last && isArray {
                     let t = TableBox(kind: .explicit)
-                    table.entries[k] = .array([t], fromHeaders: true)
+                    table.entries[k] = .tableArray(TableArrayBox(t))
                     table.order.append(k)
                     return t
                 }
@@ -73,17 +73,18 @@ struct TOMLParser {
                 }
                 if t.kind == .inline { throw error(hl, hc, "an inline table cannot be extended") }
                 table = t
-            case .array(let items, let fromHeaders):
-                guard fromHeaders else { throw error(hl, hc, "`\(k)` is a static array and cannot be extended") }
+            case .array:
+                throw error(hl, hc, "`\(k)` is a static array and cannot be extended")
+            case .tableArray(let box):
                 if last {
                     guard isArray else {
                         throw error(hl, hc, "`\(keys.joined(separator: "."))` is an array of tables; use [[…]]")
                     }
                     let t = TableBox(kind: .explicit)
-                    table.entries[k] = .array(items + [t], fromHeaders: true)
+                    box.items.append(t)  // in place: no copy per [[…]] header
                     return t
                 }
-                guard let lastItem = items.last else { throw error(hl, hc, "`\(k)` is empty") }
+                guard let lastItem = box.items.last else { throw error(hl, hc, "`\(k)` is empty") }
                 table = lastItem
             case .value:
                 throw error(hl, hc, "`\(k)` is already a value, not a table")
@@ -162,7 +163,7 @@ struct TOMLParser {
         case UInt8(ascii: "'"):
             if starts(with: "'''") { return .value(.string(try multilineLiteralString())) }
             return .value(.string(try literalString()))
-        case UInt8(ascii: "["): return .array(try array(), fromHeaders: false)
+        case UInt8(ascii: "["): return .array(try array())
         case UInt8(ascii: "{"): return .table(try inlineTable())
         case UInt8(ascii: "t"):
             if starts(with: "true") && !isBareAt(i + 4) {
@@ -565,8 +566,10 @@ final class TableBox {
     enum Entry {
         case value(TOMLNode)
         case table(TableBox)
-        /// An array; `fromHeaders` for `[[…]]` arrays of tables, which can grow.
-        case array([TableBox], fromHeaders: Bool)
+        /// An inline array (`[…]`): complete once closed.
+        case array([TableBox])
+        /// An array of tables from `[[…]]` headers, which grows in place.
+        case tableArray(TableArrayBox)
     }
 
     var kind: Kind
@@ -598,12 +601,19 @@ final class TableBox {
         switch e {
         case .value(let v): return v
         case .table(let t): return .table(t.node())
-        case .array(let items, _):
+        case .array(let items):
             return .array(
                 items.map { box in
                     if box.kind == .wrapper, let w = box.wrapped { return node(w) }
                     return .table(box.node())
                 })
+        case .tableArray(let box): return .array(box.items.map { .table($0.node()) })
         }
     }
+}
+
+/// The tables of one `[[…]]` array, shared so that appending is O(1).
+final class TableArrayBox {
+    var items: [TableBox]
+    init(_ first: TableBox) { items = [first] }
 }
