@@ -32,7 +32,7 @@ public struct CallLeg: Sendable, Hashable {
     /// Time of the latest event, for expiry.
     public var lastSeen: EventTime
     /// Phases already fired for this leg (each at most once).
-    public var fired: Set<Phase>
+    public var fired: PhaseSet
 
     public var answered: Bool { answeredAt != nil }
 

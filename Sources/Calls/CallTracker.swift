@@ -39,7 +39,8 @@ public struct CallTracker: Sendable {
         let key = CallLeg.Key(
             customer: event.customer ?? "", uuid: event.uuid,
             extension: event.extension ?? Self.guessExtension(event))
-        let state = event.state.lowercased()
+        // NFON states are lowercase; other spellings are folded only when needed.
+        let state = event.state.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? event.state.lowercased() : event.state
         let isAnswer = state == "answer"
         let isEnd = state == "hangup" || state == "end"
 

@@ -2,8 +2,15 @@ extension EventTime {
     /// Parses RFC 3339 (`2025-09-23T16:51:22.954969226+02:00`, `…Z`), with
     /// any number of fraction digits (nanoseconds kept). Returns nil for
     /// anything else; callers fall back to the arrival time.
-    public init?(rfc3339 text: some StringProtocol) {
-        var bytes = Array(text.utf8)[...]
+    public init?(rfc3339 text: String) {
+        var copy = text
+        guard let parsed = copy.withUTF8({ Self.parse(UnsafeBufferPointer(rebasing: $0[...])) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses from UTF-8 bytes without allocating.
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> EventTime? {
+        var bytes = buffer[...]
         func number(_ n: Int) -> Int? {
             guard bytes.count >= n else { return nil }
             var v = 0
@@ -53,7 +60,7 @@ extension EventTime {
         guard bytes.isEmpty else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         let secs = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
-        self.init(nanoseconds: secs * 1_000_000_000 + nanos)
+        return EventTime(nanoseconds: secs * 1_000_000_000 + nanos)
     }
 
     /// RFC 3339 in UTC with nanoseconds when there are any, or at a fixed

@@ -37,9 +37,20 @@ public struct PhoneNumber: Sendable, Hashable {
     /// E.164 digits (no `+`) of a global number in any form: `+49 (89) 123-4567`,
     /// `0049891234567`, `089 1234567` (with a country code set), `49891234567`.
     static func e164Digits(_ raw: String, settings: Settings) -> String {
-        let onlyDigits = raw.filter(\.isNumber)
-        let trimmed = raw.drop { $0 == " " }
-        if trimmed.hasPrefix("+") { return onlyDigits }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(raw.utf8.count)
+        var plus = false
+        var seenDigit = false
+        for b in raw.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                digits.append(b)
+                seenDigit = true
+            } else if b == UInt8(ascii: "+") && !seenDigit {
+                plus = true
+            }
+        }
+        let onlyDigits = String(decoding: digits, as: UTF8.self)
+        if plus { return onlyDigits }
         if !settings.internationalPrefix.isEmpty, onlyDigits.hasPrefix(settings.internationalPrefix) {
             return String(onlyDigits.dropFirst(settings.internationalPrefix.count))
         }
@@ -60,7 +71,7 @@ public struct PhoneNumber: Sendable, Hashable {
     static func isInternal(_ number: String, context: String?, customer: String, settings: Settings) -> Bool {
         if let context, context.lowercased() == "global" { return false }
         if let context, !customer.isEmpty, context == customer { return true }
-        let digits = number.filter(\.isNumber)
-        return !digits.isEmpty && digits.count == number.count && digits.count <= settings.extensionDigits
+        let count = number.utf8.count
+        return count > 0 && count <= settings.extensionDigits && number.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 }

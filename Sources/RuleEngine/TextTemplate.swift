@@ -10,6 +10,15 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
     /// When the whole template is one `{{path}}` tag, its path: the JSON
     /// renderer keeps the value's type for it.
     public let singleTag: [String]?
+    /// Templates with nothing but `{{var}}` and `{{{var}}}` tags are
+    /// compiled to these and rendered without the Mustache machinery (the
+    /// common case, and the hot path of the engine).
+    private let segments: [Segment]?
+
+    enum Segment: Sendable {
+        case literal(String)
+        case variable([String], escaped: Bool)
+    }
 
     public init(_ source: String, escaping: Escaping) throws {
         _ = Escaping.registered
@@ -22,11 +31,46 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
             self.template = nil
         }
         self.singleTag = Self.singleTagPath(source)
+        self.segments = template == nil ? nil : Self.compileSimple(source)
     }
 
     public func render(_ variables: Variables) -> String {
         guard let template else { return source }
+        if let segments {
+            var out = ""
+            for s in segments {
+                switch s {
+                case .literal(let l): out += l
+                case .variable(let path, let escaped):
+                    let text = variables.text(at: path)
+                    out += escaped ? escaping.escape(text) : text
+                }
+            }
+            return out
+        }
         return template.render(variables.root)
+    }
+
+    /// Splits a template into literals and plain variable tags; nil when it
+    /// uses anything else (sections, comments, partials, delimiters).
+    static func compileSimple(_ source: String) -> [Segment]? {
+        var segments: [Segment] = []
+        var rest = Substring(source)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { segments.append(.literal(String(rest[..<open.lowerBound]))) }
+            let afterOpen = rest[open.upperBound...]
+            let triple = afterOpen.hasPrefix("{")
+            let body = triple ? afterOpen.dropFirst() : afterOpen
+            guard let close = body.range(of: triple ? "}}}" : "}}") else { return nil }
+            let name = body[..<close.lowerBound].trimmingCharacters()
+            guard let first = name.first, first.isLetter || first == "_",
+                name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" })
+            else { return nil }
+            segments.append(.variable(name.split(separator: ".").map(String.init), escaped: !triple))
+            rest = body[close.upperBound...]
+        }
+        if !rest.isEmpty { segments.append(.literal(String(rest))) }
+        return segments
     }
 
     public var description: String { source }
