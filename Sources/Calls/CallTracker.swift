@@ -46,8 +46,10 @@ public struct CallTracker: Sendable {
 
         var leg: CallLeg
         var out: [CallPhaseEvent] = []
-        if let existing = legs[key] {
-            leg = existing
+        // One hash for a known leg: read and write back through its index.
+        let slot = legs.index(forKey: key)
+        if let slot {
+            leg = legs.values[slot]
             leg.lastSeen = max(leg.lastSeen, time)
             leg.merge(event)
         } else {
@@ -72,7 +74,7 @@ public struct CallTracker: Sendable {
         }
 
         if leg.fired.contains(.ended) {
-            legs[key] = leg
+            if let slot { legs.values[slot] = leg } else { legs[key] = leg }
             return out
         }
         if !leg.partial && leg.direction == .inbound && state == "ring" && !leg.fired.contains(.incoming)
@@ -98,7 +100,7 @@ public struct CallTracker: Sendable {
                 out.append(CallPhaseEvent(phase: .missed, leg: leg, time: time))
             }
         }
-        legs[key] = leg
+        if let slot { legs.values[slot] = leg } else { legs[key] = leg }
         return out
     }
 

@@ -43,7 +43,116 @@ final class EvaluationContext {
         rules.schedules[name]?.contains(localSeconds: localSeconds) ?? false
     }
 
-    /// The template variables; built only when a `match` or a request needs them.
     var classification: Classification?
-    lazy var variables: Variables = CallEngine.variables(for: self)
+    /// The template variables, resolved on demand.
+    var variables: Variables { Variables(source: self) }
+    /// The full tree, built at most once (Mustache sections need it).
+    private lazy var fullTree: [String: Any] = CallEngine.variables(for: self).root
+
+    lazy var callerVariables: PartyVariables? = caller.map { n in
+        PartyVariables(n, name: leg?.callerName ?? (n.isInternal ? directoryName(n.raw) : nil))
+    }
+    lazy var calleeVariables: PartyVariables? = callee.map { n in
+        PartyVariables(n, name: leg?.calleeName ?? (n.isInternal ? directoryName(n.raw) : nil))
+    }
+}
+
+extension EvaluationContext: VariableSource {
+    func tree() -> [String: Any] { fullTree }
+
+    /// The same values as `tree()`, without building it (kept in step by a test).
+    func value(at path: [String]) -> Any? {
+        guard let head = path.first else { return nil }
+        if path.count == 1 {
+            switch head {
+            case "event": return phase.rawValue
+            case "customer": return customer
+            case "class": return classification?.name ?? ""
+            case "ringtone": return classification?.ringtone ?? rules.settings.ringtone
+            case "alert_info": return classification?.alertInfo ?? ""
+            default: return walk(path)
+            }
+        }
+        guard path.count == 2 else { return walk(path) }
+        let field = path[1]
+        switch head {
+        case "call":
+            guard let leg else { return nil }
+            switch field {
+            case "id": return leg.key.uuid
+            case "direction": return leg.direction.rawValue
+            case "started": return leg.started.rfc3339()
+            case "answered_at": return leg.answeredAt?.rfc3339() ?? ""
+            case "ended_at": return leg.endedAt?.rfc3339() ?? ""
+            case "answered": return leg.answered
+            case "duration": return Int(leg.talkDuration.wholeSeconds)
+            case "ring_duration": return Int(leg.ringDuration.wholeSeconds)
+            case "cause": return leg.cause?.rawValue ?? ""
+            case "error": return leg.error ?? ""
+            case "partial": return leg.partial
+            default: return walk(path)
+            }
+        case "caller": return party(callerVariables, path)
+        case "callee": return party(calleeVariables, path)
+        case "remote": return party(leg?.direction == .outbound ? calleeVariables : callerVariables, path)
+        case "local": return party(leg?.direction == .outbound ? callerVariables : calleeVariables, path)
+        case "extension":
+            switch field {
+            case "number": return extensionNumber
+            case "name":
+                let local = leg?.direction == .outbound ? callerVariables : calleeVariables
+                return directoryName(extensionNumber) ?? local?.name ?? ""
+            default: return nil
+            }
+        default: return walk(path)
+        }
+    }
+
+    private func party(_ p: PartyVariables?, _ path: [String]) -> Any? {
+        guard let p else { return nil }
+        switch p.lookup(path[1]) {
+        case .value(let v): return v
+        case .elsewhere: return walk(path)
+        }
+    }
+
+    private func walk(_ path: [String]) -> Any? {
+        var current: Any = fullTree
+        for part in path {
+            guard let dict = current as? [String: Any], let next = dict[part] else { return nil }
+            current = next
+        }
+        return current
+    }
+}
+
+/// One party's template fields, computed once per event.
+struct PartyVariables {
+    let number: PhoneNumber
+    let name: String?
+
+    init(_ n: PhoneNumber, name: String?) {
+        number = n
+        self.name = name.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    enum Lookup {
+        /// The field's value (nil: the party has no such value, e.g. no name).
+        case value(Any?)
+        /// Not a field kept here (`custom`): look in the full tree.
+        case elsewhere
+    }
+
+    func lookup(_ field: String) -> Lookup {
+        switch field {
+        case "raw": .value(number.raw)
+        case "e164": .value(number.e164)
+        case "digits": .value(number.digits)
+        case "national": .value(number.national)
+        case "internal": .value(number.isInternal)
+        case "display": .value(name ?? (number.raw.isEmpty ? "anonymous" : number.e164))
+        case "name": .value(name)
+        default: .elsewhere
+        }
+    }
 }

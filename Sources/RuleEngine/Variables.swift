@@ -1,20 +1,51 @@
-/// The values templates can use for one rendering: a tree of dictionaries
-/// whose leaves are `String`, `Bool`, `Int`, `Double` or absent.
-///
-/// Built fresh per phase event; not shared across threads.
-public struct Variables {
-    public var root: [String: Any]
+/// Where template variables come from for one event: values resolved on
+/// demand (the fast path), or the whole tree (Mustache sections, `match`).
+protocol VariableSource: AnyObject {
+    /// The value at a path, or nil when it does not exist.
+    func value(at path: [String]) -> Any?
+    /// Every variable as a tree of dictionaries.
+    func tree() -> [String: Any]
+}
 
-    public init(_ root: [String: Any] = [:]) { self.root = root }
+/// The values templates can use for one rendering: a tree whose leaves are
+/// `String`, `Bool`, `Int`, `Double` or absent.
+///
+/// Values are resolved from the event when asked for; the full tree is only
+/// built for templates that need it. Built per phase event; not shared
+/// across threads.
+public struct Variables {
+    /// Top-level values set for one request (`rule`, `now`, `delivery`, …).
+    private var overrides: [String: Any]
+    private let source: (any VariableSource)?
+
+    public init(_ root: [String: Any] = [:]) {
+        overrides = root
+        source = nil
+    }
+
+    init(source: any VariableSource) {
+        overrides = [:]
+        self.source = source
+    }
+
+    /// Every variable as a tree of dictionaries.
+    public var root: [String: Any] {
+        guard let source else { return overrides }
+        return source.tree().merging(overrides) { $1 }
+    }
 
     /// The value at a dotted path, or nil.
     public func value(at path: [String]) -> Any? {
-        var current: Any = root
-        for part in path {
-            guard let dict = current as? [String: Any], let next = dict[part] else { return nil }
-            current = next
+        guard let head = path.first else { return nil }
+        if let top = overrides[head] {
+            var current: Any = top
+            for part in path.dropFirst() {
+                guard let dict = current as? [String: Any], let next = dict[part] else { return nil }
+                current = next
+            }
+            return current
         }
-        return current
+        return source?.value(at: path)
     }
 
     /// The value at a path as text (`""` when absent), for `match` conditions.
@@ -28,7 +59,7 @@ public struct Variables {
     }
 
     public subscript(key: String) -> Any? {
-        get { root[key] }
-        set { root[key] = newValue }
+        get { value(at: [key]) }
+        set { overrides[key] = newValue }
     }
 }
