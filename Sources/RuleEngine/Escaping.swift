@@ -66,6 +66,8 @@ public enum Escaping: String, Sendable, CaseIterable {
 
     /// JSON string escaping (RFC 8259), without the surrounding quotes.
     public static func jsonEscape(_ text: String) -> String {
+        // Most values need no escaping at all.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for s in text.unicodeScalars {

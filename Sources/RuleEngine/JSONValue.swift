@@ -74,6 +74,63 @@ public indirect enum JSONTemplate: Sendable {
         }
     }
 
+    /// Renders straight to JSON text (no intermediate `JSONValue`): the same
+    /// output as `render(_:).serialized()`.
+    public func renderJSON(_ variables: Variables) -> String {
+        var out = ""
+        write(into: &out, variables)
+        return out
+    }
+
+    private func write(into out: inout String, _ variables: Variables) {
+        switch self {
+        case .object(let members):
+            out += "{"
+            var first = true
+            for (k, v) in members {
+                if !first { out += "," }
+                first = false
+                out += "\""
+                out += Escaping.jsonEscape(k)
+                out += "\":"
+                v.write(into: &out, variables)
+            }
+            out += "}"
+        case .array(let items):
+            out += "["
+            for (i, v) in items.enumerated() {
+                if i > 0 { out += "," }
+                v.write(into: &out, variables)
+            }
+            out += "]"
+        case .literal(let v): v.write(into: &out)
+        case .string(let t):
+            if let path = t.singleTag {
+                switch variables.value(at: path) {
+                case let b as Bool:
+                    out += b ? "true" : "false"
+                    return
+                case let i as Int:
+                    out += String(i)
+                    return
+                case let i as Int64:
+                    out += String(i)
+                    return
+                case let d as Double:
+                    JSONValue.double(d).write(into: &out)
+                    return
+                case .none:
+                    out += "null"
+                    return
+                default: break
+                }
+            }
+            out += "\""
+            out += Escaping.jsonEscape(t.render(variables))
+            out += "\""
+        }
+    }
+
     /// Every text template in the tree.
     var templates: [TextTemplate] {
         switch self {
