@@ -1,7 +1,7 @@
 /// Parses durations as rule files write them: `800ms`, `10s`, `2m`, `1h`,
 /// `7d`, and sums such as `1h30m`.
-enum DurationParser {
-    static func parse(_ text: String) -> Duration? {
+public enum DurationParser {
+    public static func parse(_ text: String) -> Duration? {
         var total: Duration = .zero
         var rest = Substring(text.trimmingCharacters())
         guard !rest.isEmpty else { return nil }
@@ -23,5 +23,19 @@ enum DurationParser {
             total += .nanoseconds(Int64((seconds * 1e9).rounded()))
         }
         return total
+    }
+}
+
+extension DurationParser {
+    /// A rate as `20/s`, `100/m` or `5/h`, in events per second.
+    public static func parseRate(_ s: String) -> Double? {
+        let parts = s.split(separator: "/")
+        guard parts.count == 2, let n = Double(parts[0].trimmingCharacters()), n > 0 else { return nil }
+        switch parts[1].trimmingCharacters() {
+        case "s": return n
+        case "m": return n / 60
+        case "h": return n / 3600
+        default: return nil
+        }
     }
 }

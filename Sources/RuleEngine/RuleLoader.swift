@@ -333,7 +333,7 @@ public struct RuleLoader {
             }
         case "rate":
             if let s = string(v, file: file, subject: subject, key: key) {
-                if let r = Self.parseRate(s) {
+                if let r = DurationParser.parseRate(s) {
                     target.ratePerSecond = r
                 } else {
                     problems.append(
@@ -987,17 +987,6 @@ public struct RuleLoader {
     mutating func unknownKey(_ key: String, known: [String], file: String, subject: String?, prefix: String = "") {
         problems.append(
             RuleProblem(file: file, subject: subject, key: prefix + key, message: "unknown key" + suggestion(key, known)))
-    }
-
-    static func parseRate(_ s: String) -> Double? {
-        let parts = s.split(separator: "/")
-        guard parts.count == 2, let n = Double(parts[0].trimmingCharacters()), n > 0 else { return nil }
-        switch parts[1].trimmingCharacters() {
-        case "s": return n
-        case "m": return n / 60
-        case "h": return n / 3600
-        default: return nil
-        }
     }
 }
 

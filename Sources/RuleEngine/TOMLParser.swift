@@ -353,14 +353,7 @@ struct TOMLParser {
         var out: [UInt8] = []
         while true {
             guard let b = peek() else { throw error(l, c, "unterminated multi-line string") }
-            if starts(with: "\"\"\"") {
-                // Up to two quotes may precede the closing delimiter.
-                var extra = 0
-                while i + 3 + extra < bytes.count && bytes[i + 3 + extra] == 0x22 && extra < 2 { extra += 1 }
-                out.append(contentsOf: repeatElement(0x22, count: extra))
-                i += 3 + extra
-                return try decode(out, l, c)
-            }
+            if closesMultiline(0x22, into: &out) { return try decode(out, l, c) }
             if b == 0x5C {
                 advance()
                 // A line-ending backslash trims the newline and following whitespace.
@@ -413,13 +406,7 @@ struct TOMLParser {
         var out: [UInt8] = []
         while true {
             guard let b = peek() else { throw error(l, c, "unterminated multi-line string") }
-            if starts(with: "'''") {
-                var extra = 0
-                while i + 3 + extra < bytes.count && bytes[i + 3 + extra] == 0x27 && extra < 2 { extra += 1 }
-                out.append(contentsOf: repeatElement(0x27, count: extra))
-                i += 3 + extra
-                return try decode(out, l, c)
-            }
+            if closesMultiline(0x27, into: &out) { return try decode(out, l, c) }
             if b == 0x0A {
                 out.append(b)
                 newline()
@@ -429,6 +416,17 @@ struct TOMLParser {
             out.append(b)
             advance()
         }
+    }
+
+    /// At three quotes (`quote` is `"` or `'`), consumes the closing delimiter
+    /// (up to two more quotes before it belong to the string) and returns true.
+    private mutating func closesMultiline(_ quote: UInt8, into out: inout [UInt8]) -> Bool {
+        guard i + 2 < bytes.count, bytes[i] == quote, bytes[i + 1] == quote, bytes[i + 2] == quote else { return false }
+        var extra = 0
+        while i + 3 + extra < bytes.count && bytes[i + 3 + extra] == quote && extra < 2 { extra += 1 }
+        out.append(contentsOf: repeatElement(quote, count: extra))
+        i += 3 + extra
+        return true
     }
 
     private mutating func escape(into out: inout [UInt8]) throws(TOMLSyntaxError) {
