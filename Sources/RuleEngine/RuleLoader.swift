@@ -87,29 +87,21 @@ public struct RuleLoader {
                     loadClass(c, index: i, file: file.path)
                 }
             case "target":
-                guard let t = value.table else {
-                    problems.append(
-                        RuleProblem(file: file.path, key: "target", message: "must be a table of targets ([target.NAME])"))
-                    continue
+                for (name, def) in namedTables(value, key: "target", plural: "targets", file: file.path) {
+                    loadTarget(name, def, file: file.path)
                 }
-                for (name, def) in t.sorted(by: { $0.key < $1.key }) { loadTarget(name, def, file: file.path) }
             case "rule":
                 for (i, r) in arrayOfTables(value, file: file.path, key: "rule").enumerated() {
                     loadRule(r, index: i, file: file.path)
                 }
             case "list":
-                guard let t = value.table else {
-                    problems.append(RuleProblem(file: file.path, key: "list", message: "must be a table of lists ([list.NAME])"))
-                    continue
+                for (name, def) in namedTables(value, key: "list", plural: "lists", file: file.path) {
+                    loadList(name, def, file: file.path)
                 }
-                for (name, def) in t.sorted(by: { $0.key < $1.key }) { loadList(name, def, file: file.path) }
             case "schedule":
-                guard let t = value.table else {
-                    problems.append(
-                        RuleProblem(file: file.path, key: "schedule", message: "must be a table of schedules ([schedule.NAME])"))
-                    continue
+                for (name, def) in namedTables(value, key: "schedule", plural: "schedules", file: file.path) {
+                    loadSchedule(name, def, file: file.path)
                 }
-                for (name, def) in t.sorted(by: { $0.key < $1.key }) { loadSchedule(name, def, file: file.path) }
             case "lookup": loadLookup(value, file: file.path)
             default:
                 unknownKey(
@@ -210,6 +202,15 @@ public struct RuleLoader {
     }
 
     // MARK: - Tables
+
+    /// `[KEY.NAME]` tables in name order; anything else is one problem.
+    mutating func namedTables(_ value: TOMLNode, key: String, plural: String, file: String) -> [(String, TOMLNode)] {
+        guard let t = value.table else {
+            problems.append(RuleProblem(file: file, key: key, message: "must be a table of \(plural) ([\(key).NAME])"))
+            return []
+        }
+        return t.sorted(by: { $0.key < $1.key })
+    }
 
     mutating func loadSettings(_ node: TOMLNode, file: String) {
         guard let t = table(node, file: file, subject: nil, key: "settings") else { return }
