@@ -9,11 +9,16 @@ APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 all: build
 
-# libcurl headers (the only system library callhook links besides the toolchain's).
+# System libraries callhook links: libcurl (HTTP), libcrypto from OpenSSL
+# (HMAC-SHA256) and SQLite (the delivery queue); installed when their
+# headers are missing.
+SYSTEM_HEADERS := curl/curl.h openssl/hmac.h sqlite3.h
 deps:
-	@if [ -z "$$(ls /usr/include/curl/curl.h /usr/include/*/curl/curl.h 2>/dev/null)" ] || ! command -v pkg-config >/dev/null; then \
-	  echo "==> installing libcurl4-openssl-dev and pkg-config"; \
-	  $(APT_GET) update -qq && $(APT_GET) install -y -qq libcurl4-openssl-dev pkg-config >/dev/null; \
+	@missing=0; for h in $(SYSTEM_HEADERS); do \
+	  [ -n "$$(ls /usr/include/$$h /usr/include/*/$$h 2>/dev/null)" ] || missing=1; done; \
+	if [ $$missing = 1 ] || ! command -v pkg-config >/dev/null; then \
+	  echo "==> installing libcurl4-openssl-dev, libssl-dev, libsqlite3-dev and pkg-config"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config >/dev/null; \
 	fi
 
 # What the tests use besides the build: openssl (self-signed TLS server),

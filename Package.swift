@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // libcurl, from the system (Debian: libcurl4-openssl-dev).
@@ -30,6 +32,12 @@ let package = Package(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // libcrypto from OpenSSL (Debian: libssl-dev), for HMAC-SHA256.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
         ),
         // Async HTTP client over one curl multi handle.
         .target(
@@ -48,11 +56,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Sending rendered requests.
+        // The durable queue, retry policy, signing and the dispatcher.
         .target(
             name: "Delivery",
             dependencies: [
-                "Curl", "RuleEngine", "Calls",
+                "Curl", "RuleEngine", "Calls", "COpenSSL",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

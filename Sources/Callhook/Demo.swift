@@ -62,7 +62,12 @@ public struct Demo: Sendable {
 
         let client = HTTPClient()
         defer { client.shutdown() }
-        let dispatcher = Dispatcher(client: client, targets: rules.targets, version: options.version, logger: logger)
+        // The demo's queue lives in a temporary directory, removed at exit.
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-demo-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let store = try SQLiteDeliveryStore(path: dataDirectory + "/queue.sqlite")
+        let dispatcher = Dispatcher(
+            store: store, client: client, targets: rules.targets, version: options.version, logger: logger)
         let pipeline = Pipeline(rules: rules, dispatcher: dispatcher, logger: logger)
 
         let sinkApp = sink.application()

@@ -38,12 +38,12 @@ public actor Pipeline: EventSink {
             let before = engine.tracker.legs.count
             let results = engine.process(call, arrival: arrival, now: WallClock.now())
             if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
-            for r in results { handle(r) }
+            for r in results { await handle(r) }
             expireIfDue(arrival)
         case .line(let state, let snapshot, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
             if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: WallClock.now()) {
-                handle(result)
+                await handle(result)
             }
         case .directory(let d):
             engine.directory = d
@@ -54,10 +54,20 @@ public actor Pipeline: EventSink {
         }
     }
 
-    private func handle(_ result: EngineResult) {
+    /// Queues the result's requests; the event counts as handled once they
+    /// are committed to the durable queue.
+    private func handle(_ result: EngineResult) async {
         stats.phasesCount.add(1, ordering: .relaxed)
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
-        if !result.requests.isEmpty { dispatcher.submit(result.requests) }
+        if !result.requests.isEmpty {
+            do {
+                try await dispatcher.submit(result.requests)
+            } catch {
+                stats.unqueuedCount.add(result.requests.count, ordering: .relaxed)
+                logger.error(
+                    "requests not queued", metadata: ["call.id": "\(result.requests[0].callID)", "error": "\(error)"])
+            }
+        }
         observer?(result)
     }
 

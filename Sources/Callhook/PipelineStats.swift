@@ -8,6 +8,7 @@ public final class PipelineStats: Sendable {
     let matchesCount = Atomic<Int>(0)
     let connectedFlag = Atomic<Bool>(false)
     let sourceErrorsCount = Atomic<Int>(0)
+    let unqueuedCount = Atomic<Int>(0)
 
     public init() {}
 
@@ -21,4 +22,6 @@ public final class PipelineStats: Sendable {
     public var matches: Int { matchesCount.load(ordering: .relaxed) }
     public var connected: Bool { connectedFlag.load(ordering: .relaxed) }
     public var sourceErrors: Int { sourceErrorsCount.load(ordering: .relaxed) }
+    /// Requests that could not be written to the queue (shutdown, a queue error).
+    public var unqueued: Int { unqueuedCount.load(ordering: .relaxed) }
 }

@@ -5,157 +5,143 @@ import RuleEngine
 import ServiceLifecycle
 import Synchronization
 
-/// Sends rendered requests to their targets through the libcurl client,
-/// with the delivery headers, per-target concurrency, and retries decided
-/// by `RetryPolicy`.
+/// Sends queued deliveries to their targets (runtime.md, "Delivery").
 ///
-/// This dispatcher keeps its queue in memory; deliveries still pending at
-/// shutdown are reported in the log, not kept.
+/// `submit` writes requests to the durable queue and returns once they are
+/// committed. One loop then does everything else, in this order on each
+/// wake-up: commit what changed since the last round in one transaction
+/// (group commit), load deliveries that are due, and start the ones each
+/// target's limits allow. Results come back to the loop; `RetryPolicy`
+/// decides what they mean.
+///
+/// Memory stays bounded: per target at most `window` deliveries are loaded,
+/// the rest wait in the queue.
 public final class Dispatcher: Service {
     public let stats = DeliveryStats()
-    private let client: HTTPClient
-    private let logger: Logger
-    private let version: String
-    private let targets: Mutex<[String: Target]>
-    private let limiter = TargetLimiter()
-    private let intake: AsyncStream<RenderedRequest>
-    private let intakeContinuation: AsyncStream<RenderedRequest>.Continuation
-    private let shuttingDown = Atomic<Bool>(false)
-    private let inFlight = Atomic<Int>(0)
+    let store: any DeliveryStore
+    let client: HTTPClient
+    let logger: Logger
+    let version: String
+    let targets: Mutex<[String: Target]>
+    let inbox = Mutex(Inbox())
+    let wakes: AsyncStream<Void>
+    let wakeContinuation: AsyncStream<Void>.Continuation
+    /// Monotonic nanoseconds at which the ticker wakes the loop.
+    let wakeAt = Atomic<Int64>(0)
+    let stopping = Atomic<Bool>(false)
+    let epoch = ContinuousClock.now
     /// How long in-flight requests get at shutdown.
-    public let shutdownGrace: Duration = .seconds(10)
+    public let shutdownGrace: Duration
+    /// How long delivered and dead deliveries are kept.
+    public let retention: Duration
 
-    public init(client: HTTPClient, targets: [String: Target], version: String, logger: Logger) {
+    /// Why `submit` did not queue requests.
+    public enum SubmitError: Error, CustomStringConvertible {
+        /// Shutdown began; the requests were not queued.
+        case stopping
+        /// The queue could not be written.
+        case store(String)
+
+        public var description: String {
+            switch self {
+            case .stopping: "callhook is shutting down; the requests were not queued"
+            case .store(let reason): "the delivery queue could not be written: \(reason)"
+            }
+        }
+    }
+
+    /// What the loop has not looked at yet.
+    struct Inbox {
+        var inserts: [Delivery] = []
+        var waiters: [CheckedContinuation<Void, any Error>] = []
+        var finished: [Finished] = []
+        var closed = false
+    }
+
+    public init(
+        store: any DeliveryStore, client: HTTPClient, targets: [String: Target], version: String, logger: Logger,
+        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10)
+    ) {
+        self.store = store
+        self.retention = retention
+        self.shutdownGrace = shutdownGrace
         self.client = client
         self.logger = logger
         self.version = version
         self.targets = Mutex(targets)
-        (intake, intakeContinuation) = AsyncStream.makeStream()
+        (wakes, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Replaces the target definitions (after a rules reload).
-    public func updateTargets(_ t: [String: Target]) { targets.withLock { $0 = t } }
+    /// Replaces the target definitions (after a rules reload). Queued
+    /// deliveries use the new definitions from their next attempt on.
+    public func updateTargets(_ t: [String: Target]) {
+        targets.withLock { $0 = t }
+        wake()
+    }
 
-    /// Accepts requests for delivery. Returns false once shutdown began.
-    @discardableResult
-    public func submit(_ requests: [RenderedRequest]) -> Bool {
-        guard !shuttingDown.load(ordering: .relaxed) else { return false }
-        for r in requests {
-            stats.queuedCount.add(1, ordering: .relaxed)
-            stats.pendingCount.add(1, ordering: .relaxed)
-            intakeContinuation.yield(r)
+    /// Queues requests; returns once they are committed to the queue.
+    public func submit(_ requests: [RenderedRequest]) async throws {
+        guard !requests.isEmpty else { return }
+        guard !stopping.load(ordering: .relaxed) else { throw SubmitError.stopping }
+        let now = Self.epochMillis()
+        let deliveries = requests.map { Delivery($0, now: now) }
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            let accepted = inbox.withLock { box -> Bool in
+                guard !box.closed else { return false }
+                box.inserts.append(contentsOf: deliveries)
+                box.waiters.append(c)
+                return true
+            }
+            if accepted { wake() } else { c.resume(throwing: SubmitError.stopping) }
         }
-        return true
+        stats.queuedCount.add(deliveries.count, ordering: .relaxed)
+        stats.pendingCount.add(deliveries.count, ordering: .relaxed)
+    }
+
+    func wake() { wakeContinuation.yield() }
+
+    static func epochMillis() -> Int64 { WallClock.now().nanoseconds / 1_000_000 }
+
+    /// Monotonic nanoseconds since this dispatcher was made.
+    func monotonic() -> Int64 {
+        let d = ContinuousClock.now - epoch
+        return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
     }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for await request in intake {
-                    group.addTask { await self.deliver(request) }
-                }
-                // Intake closed: in-flight requests get `shutdownGrace`.
-                let deadline = ContinuousClock.now + shutdownGrace
-                while inFlight.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(20))
+                group.addTask { await self.tick() }
+                var state = DispatchState()
+                await self.round(&state, group: &group)
+                for await _ in wakes {
+                    await self.round(&state, group: &group)
+                    if state.done { break }
                 }
                 group.cancelAll()
             }
-            let left = stats.pending
+            let left = (try? await store.counts())?[.pending] ?? 0
             if left > 0 {
-                logger.warning("stopped with deliveries not sent", metadata: ["pending": "\(left)"])
+                logger.notice("stopped; deliveries stay queued for the next start", metadata: ["pending": "\(left)"])
             }
         } onGracefulShutdown: {
-            self.shuttingDown.store(true, ordering: .relaxed)
-            self.intakeContinuation.finish()
+            self.stopping.store(true, ordering: .relaxed)
+            self.wake()
         }
     }
 
-    private func deliver(_ request: RenderedRequest) async {
-        inFlight.add(1, ordering: .relaxed)
-        defer { inFlight.subtract(1, ordering: .relaxed) }
-        var log = logger
-        log[metadataKey: "delivery.id"] = "\(request.deliveryID)"
-        log[metadataKey: "rule"] = "\(request.rule)"
-        log[metadataKey: "target"] = "\(request.target)"
-        log[metadataKey: "call.id"] = "\(request.callID)"
-        var rng = SystemRandomNumberGenerator()
-        var attempt = 0
-        while true {
-            attempt += 1
-            guard let target = targets.withLock({ $0[request.target] }) else {
-                finish(dead: true)
-                log.error("target no longer exists; delivery dropped")
-                return
+    /// Wakes the loop at `wakeAt`. Sleeps at most 50 ms at a time, so a
+    /// deadline moved earlier is not missed by more than that.
+    private func tick() async {
+        while !Task.isCancelled {
+            let now = monotonic()
+            let at = wakeAt.load(ordering: .relaxed)
+            if now >= at {
+                wakeAt.store(.max, ordering: .relaxed)
+                wake()
+                continue
             }
-            let policy = RetryPolicy(settings: target.retry)
-            await limiter.acquire(target.name, limit: target.concurrency)
-            let result = await send(request, target: target, attempt: attempt)
-            await limiter.release(target.name)
-            stats.attemptCount.add(1, ordering: .relaxed)
-            let decision: RetryPolicy.Decision
-            switch result {
-            case .success(let response):
-                let retryAfter = response.header("Retry-After").flatMap {
-                    RetryPolicy.parseRetryAfter($0, nowEpochSeconds: WallClock.now().epochSeconds)
-                }
-                decision = policy.decide(
-                    attempt: attempt, status: response.status, retryAfter: retryAfter,
-                    random: Double.random(in: 0..<1, using: &rng))
-                log.debug("attempt finished", metadata: ["attempt": "\(attempt)", "status": "\(response.status)"])
-            case .failure(let error):
-                if error.kind == .cancelled || error.kind == .shutdown { return }
-                decision =
-                    error.isRetryable
-                    ? policy.decide(attempt: attempt, status: nil, retryAfter: nil, random: Double.random(in: 0..<1, using: &rng))
-                    : .dead(reason: error.description)
-                log.info("attempt failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-            }
-            switch decision {
-            case .delivered:
-                finish(dead: false)
-                return
-            case .dead(let reason):
-                finish(dead: true)
-                log.warning("delivery is dead", metadata: ["reason": "\(reason)", "attempts": "\(attempt)"])
-                return
-            case .retry(let after):
-                if !(await waitUnlessShuttingDown(after)) { return }
-            }
-        }
-    }
-
-    private func finish(dead: Bool) {
-        stats.pendingCount.subtract(1, ordering: .relaxed)
-        if dead {
-            stats.deadCount.add(1, ordering: .relaxed)
-        } else {
-            stats.deliveredCount.add(1, ordering: .relaxed)
-        }
-    }
-
-    /// Sleeps, but returns false at once when shutdown begins.
-    private func waitUnlessShuttingDown(_ d: Duration) async -> Bool {
-        let end = ContinuousClock.now + d
-        while ContinuousClock.now < end {
-            if shuttingDown.load(ordering: .relaxed) || Task.isCancelled { return false }
-            try? await Task.sleep(for: min(.milliseconds(100), end - .now))
-        }
-        return !shuttingDown.load(ordering: .relaxed)
-    }
-
-    func send(_ r: RenderedRequest, target: Target, attempt: Int) async -> Result<HTTPResponse, HTTPClientError> {
-        var headers = r.headers
-        headers.append(("Idempotency-Key", r.deliveryID))
-        headers.append(("User-Agent", "callhook/\(version)"))
-        headers.append(("X-Callhook-Attempt", String(attempt)))
-        let request = HTTPRequest(
-            method: r.method, url: r.url, headers: headers, body: r.body, timeout: target.timeout,
-            connectTimeout: target.connectTimeout, tls: TLSOptions(verify: target.tlsVerify, caFile: target.caFile))
-        do {
-            return .success(try await client.execute(request))
-        } catch {
-            return .failure(error)
+            try? await Task.sleep(for: .nanoseconds(min(at - now, 50_000_000)))
         }
     }
 }

@@ -30,9 +30,22 @@ extension CallEngine {
         }
         for (name, t) in target.headers { headers.set(name, t.render(variables)) }
         for (name, t) in hook.headers { headers.set(name, t.render(variables)) }
-        return request(
+        var r = request(
             c, rule: rule, target: target, deliveryID: deliveryID, method: hook.method ?? target.method, url: url,
             headers: headers.fields, body: body)
+        r.capture = hook.capture
+        if !c.rules.captureNames.isEmpty {
+            r.usesCallVars =
+                CallVars.containsMarker(url) || headers.fields.contains { CallVars.containsMarker($0.value) }
+                || body.map { CallVars.containsMarker($0) } ?? false
+            switch hook.body {
+            case .none: break
+            case .json: r.bodyEscaping = .jsonString
+            case .form: r.bodyEscaping = .form
+            case .text(_, let contentType): r.bodyEscaping = .forBody(contentType: contentType)
+            }
+        }
+        return r
     }
 
     /// A peoplefone CONNECTOR workflow: `POST <target url>/<name>` with `inputs`.
@@ -79,10 +92,16 @@ extension CallEngine {
         _ c: EvaluationContext, rule: Rule, target: Target, deliveryID: String, method: String, url: String,
         headers: [(name: String, value: String)], body: [UInt8]?
     ) -> RenderedRequest {
-        RenderedRequest(
+        var r = RenderedRequest(
             deliveryID: deliveryID, rule: rule.name, target: target.name, phase: c.phase,
             callID: c.leg?.key.uuid ?? "", leg: c.leg?.key, method: method, url: url, headers: headers, body: body,
             eventTime: c.time)
+        if let key = c.leg?.key {
+            r.orderKey = "call|\(key.customer)|\(key.uuid)|\(key.extension)|\(target.name)"
+        } else {
+            r.orderKey = "line|\(c.customer)|\(c.extensionNumber)|\(target.name)"
+        }
+        return r
     }
 }
 

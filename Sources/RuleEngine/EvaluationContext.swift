@@ -73,6 +73,7 @@ extension EvaluationContext: VariableSource {
             default: return walk(path)
             }
         }
+        if path.count == 3 && head == "call" && path[1] == "vars" { return CallVars.marker(path[2]) }
         guard path.count == 2 else { return walk(path) }
         let field = path[1]
         switch head {

@@ -18,6 +18,16 @@ public struct RenderedRequest: Sendable {
     public var body: [UInt8]?
     /// When the event that caused it happened.
     public var eventTime: EventTime
+    /// How `call.vars` values are escaped in the body.
+    public var bodyEscaping: Escaping = .none
+    /// The request holds `call.vars` markers, filled in when it is sent.
+    public var usesCallVars = false
+    /// Response JSON field → `call.vars.NAME`, stored after success.
+    public var capture: [String: String] = [:]
+
+    /// Requests with the same key go out in event order: one call leg (or,
+    /// for line events, one extension) and one target.
+    public var orderKey = ""
 
     public init(
         deliveryID: String, rule: String, target: String, phase: Phase, callID: String, leg: CallLeg.Key?,

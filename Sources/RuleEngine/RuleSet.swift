@@ -18,6 +18,8 @@ public struct RuleSet: Sendable {
     public var secrets: Set<String>
     /// Warnings found while loading (the set is still valid).
     public var warnings: [RuleProblem]
+    /// Every `call.vars` name some webhook captures.
+    public private(set) var captureNames: Set<String> = []
 
     public init(
         settings: Settings, classes: [ClassDefinition], targets: [String: Target], rules: [Rule],
@@ -31,6 +33,11 @@ public struct RuleSet: Sendable {
         self.warnings = warnings
         rulesByPhase = Self.index(rules)
         indexByPhase = rulesByPhase.mapValues { RuleIndex(rules: rules, indices: $0) }
+        captureNames = Self.captures(rules)
+    }
+
+    static func captures(_ rules: [Rule]) -> Set<String> {
+        Set(rules.flatMap { $0.webhooks.flatMap { $0.capture.keys } })
     }
 
     static func index(_ rules: [Rule]) -> [Phase: [Int]] {
@@ -46,6 +53,7 @@ public struct RuleSet: Sendable {
         var copy = self
         copy.rulesByPhase = Self.index(rules)
         copy.indexByPhase = copy.rulesByPhase.mapValues { RuleIndex(rules: rules, indices: $0) }
+        copy.captureNames = Self.captures(rules)
         return copy
     }
 

@@ -1,0 +1,45 @@
+/// Where the queue lives. SQLite today; the PostgreSQL store of the
+/// scale-out work implements the same operations.
+///
+/// Times are milliseconds since the epoch.
+public protocol DeliveryStore: Sendable {
+    /// Writes one batch in one transaction.
+    func commit(_ batch: StoreBatch) async throws
+
+    /// Up to `limit` deliveries of `target` that may be sent at `now`:
+    /// pending, due, and first among the pending ones of their order key;
+    /// in queue order.
+    func due(target: String, now: Int64, limit: Int) async throws -> [Delivery]
+
+    /// Targets that have pending deliveries.
+    func pendingTargets() async throws -> [String]
+
+    /// The earliest `next_attempt_at` after `now` among pending deliveries.
+    func nextDue(after now: Int64) async throws -> Int64?
+
+    /// Number of deliveries by status.
+    func counts() async throws -> [DeliveryStatus: Int]
+
+    /// Values captured so far for one call.
+    func callVars(callID: String) async throws -> [String: String]
+
+    /// Deliveries, newest first, optionally of one status.
+    func list(status: DeliveryStatus?, limit: Int) async throws -> [Delivery]
+
+    /// One delivery with its attempts, oldest first.
+    func delivery(id: String) async throws -> (Delivery, [Attempt])?
+
+    /// Makes these deliveries pending again with a fresh set of attempts;
+    /// returns how many changed. Delivered ones are sent again too.
+    func retry(ids: [String], now: Int64) async throws -> Int
+
+    /// Makes every dead delivery pending again; returns how many.
+    func retryDead(now: Int64) async throws -> Int
+
+    /// Deletes dead deliveries that died before `before` (all when nil).
+    func purgeDead(before: Int64?) async throws -> Int
+
+    /// Deletes delivered and dead deliveries that finished before `before`,
+    /// and captured values not updated since; returns deliveries deleted.
+    func prune(before: Int64) async throws -> Int
+}

@@ -1,0 +1,36 @@
+/// What the dispatcher's loop keeps between rounds. Bounded: at most a
+/// window of deliveries per target is loaded at once.
+struct DispatchState {
+    var gates: [String: TargetGate] = [:]
+    /// Loaded deliveries not yet started, per target, in queue order.
+    var ready: [String: [Delivery]] = [:]
+    /// Loaded (ready or in flight) per target.
+    var loaded: [String: Int] = [:]
+    var loadedIDs: Set<String> = []
+    var inFlight = 0
+    /// Results not yet committed (kept when a commit fails).
+    var unwritten = StoreBatch()
+    /// Something changed that may make more deliveries due.
+    var dirty = true
+    /// Targets with pending deliveries, as last read from the queue.
+    var pendingTargets: Set<String> = []
+    /// Earliest future `next_attempt_at` known (epoch ms).
+    var nextDue: Int64?
+    /// Monotonic times of the last housekeeping steps ("long ago" at start).
+    var lastScan: Int64 = -(1 << 62)
+    var lastCount: Int64 = -(1 << 62)
+    var lastPrune: Int64 = -(1 << 62)
+    var storeFailing = false
+    var stopDeadline: Int64?
+    var cancelled = false
+    var done = false
+    var metrics = DeliveryMetrics()
+
+    /// Loaded deliveries per target: twice its concurrency, at least 32.
+    static func window(concurrency: Int) -> Int { max(32, 2 * concurrency) }
+
+    mutating func unload(_ d: Delivery) {
+        loadedIDs.remove(d.id)
+        loaded[d.target, default: 1] -= 1
+    }
+}

@@ -1,0 +1,216 @@
+import Calls
+import Curl
+import Logging
+import RuleEngine
+
+extension Dispatcher {
+    /// One round of the loop: results in, one commit, load what is due,
+    /// start what the limits allow, decide when to wake next.
+    func round(_ s: inout DispatchState, group: inout DiscardingTaskGroup) async {
+        let stop = stopping.load(ordering: .relaxed)
+        let (inserts, waiters, finished) = inbox.withLock { box in
+            if stop { box.closed = true }
+            defer {
+                box.inserts = []
+                box.waiters = []
+                box.finished = []
+            }
+            return (box.inserts, box.waiters, box.finished)
+        }
+        let nowEpoch = Self.epochMillis()
+        let nowMono = monotonic()
+        let current = targets.withLock { $0 }
+        for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current) }
+
+        var batch = s.unwritten
+        batch.inserts = inserts
+        do {
+            try await store.commit(batch)
+            s.unwritten = StoreBatch()
+            for w in waiters { w.resume() }
+            if !batch.isEmpty { s.dirty = true }
+            if s.storeFailing {
+                s.storeFailing = false
+                logger.notice("the delivery queue is writable again")
+            }
+        } catch {
+            for w in waiters { w.resume(throwing: SubmitError.store("\(error)")) }
+            s.unwritten.inserts = []
+            if !s.storeFailing {
+                s.storeFailing = true
+                logger.error("cannot write the delivery queue; retrying every second", metadata: ["error": "\(error)"])
+            }
+            if !stop {
+                setWake(nowMono + 1_000_000_000)
+                return
+            }
+        }
+
+        if stop {
+            drainForShutdown(&s, group: &group, nowMono: nowMono)
+            return
+        }
+
+        await housekeeping(&s, nowEpoch: nowEpoch, nowMono: nowMono)
+        if let due = s.nextDue, due <= nowEpoch {
+            s.nextDue = nil
+            s.dirty = true
+        }
+        if s.dirty {
+            s.dirty = false
+            await load(&s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current)
+        }
+        var wakeAt = s.lastScan + 1_000_000_000
+        start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &wakeAt)
+        if let due = s.nextDue { wakeAt = min(wakeAt, nowMono + max(0, due - nowEpoch) * 1_000_000) }
+        setWake(wakeAt)
+    }
+
+    func setWake(_ at: Int64) {
+        wakeAt.store(at, ordering: .relaxed)
+    }
+
+    /// Shutdown: nothing new starts; requests in flight get `shutdownGrace`,
+    /// then they are cancelled and stay queued.
+    private func drainForShutdown(_ s: inout DispatchState, group: inout DiscardingTaskGroup, nowMono: Int64) {
+        if s.stopDeadline == nil {
+            let grace = shutdownGrace.components
+            s.stopDeadline = nowMono + grace.seconds * 1_000_000_000 + grace.attoseconds / 1_000_000_000
+            for list in s.ready.values { for d in list { s.unload(d) } }
+            s.ready = [:]
+            if s.inFlight > 0 {
+                logger.info("shutting down; waiting for requests in flight", metadata: ["in_flight": "\(s.inFlight)"])
+            }
+        }
+        if s.inFlight == 0 {
+            s.done = true
+            wake()
+            return
+        }
+        if let deadline = s.stopDeadline, nowMono >= deadline, !s.cancelled {
+            s.cancelled = true
+            logger.warning(
+                "requests still in flight after the shutdown grace period are cancelled; they stay queued",
+                metadata: ["in_flight": "\(s.inFlight)"])
+            group.cancelAll()
+        }
+        setWake(s.stopDeadline ?? nowMono)
+    }
+
+    /// Once a second: which targets have pending deliveries, when the next
+    /// retry is due, the queue depth; once an hour: retention.
+    private func housekeeping(_ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64) async {
+        guard nowMono - s.lastScan >= 1_000_000_000 else { return }
+        s.lastScan = nowMono
+        s.dirty = true
+        do {
+            s.pendingTargets = Set(try await store.pendingTargets())
+            s.nextDue = try await store.nextDue(after: nowEpoch)
+            if nowMono - s.lastCount >= 2_000_000_000 {
+                s.lastCount = nowMono
+                let counts = try await store.counts()
+                let pending = counts[.pending] ?? 0
+                let dead = counts[.dead] ?? 0
+                s.metrics.depth(pending: pending, dead: dead)
+                stats.pendingCount.store(pending, ordering: .relaxed)
+                stats.deadInQueue.store(dead, ordering: .relaxed)
+            }
+            if nowMono - s.lastPrune >= 3600 * 1_000_000_000 {
+                s.lastPrune = nowMono
+                let keep = retention.components.seconds * 1000
+                let removed = try await store.prune(before: nowEpoch - keep)
+                if removed > 0 { logger.info("removed deliveries past retention", metadata: ["deliveries": "\(removed)"]) }
+            }
+        } catch {
+            logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Loads due deliveries, per target up to its window. Deliveries of a
+    /// target the rules no longer define are dead at once.
+    private func load(_ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64, targets: [String: Target]) async {
+        for name in Set(targets.keys).union(s.pendingTargets) {
+            guard let target = targets[name] else {
+                await deadLetterUnknown(name, &s, nowEpoch: nowEpoch)
+                continue
+            }
+            var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
+            gate.update(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
+            s.gates[name] = gate
+            if let until = gate.breaker.pausedUntil, nowMono < until { continue }
+            let window = DispatchState.window(concurrency: target.concurrency)
+            let loaded = s.loaded[name, default: 0]
+            guard loaded <= window * 3 / 4 else { continue }
+            do {
+                let rows = try await store.due(target: name, now: nowEpoch, limit: window)
+                var count = loaded
+                for d in rows where count < window && !s.loadedIDs.contains(d.id) {
+                    s.ready[name, default: []].append(d)
+                    s.loadedIDs.insert(d.id)
+                    count += 1
+                }
+                s.loaded[name] = count
+            } catch {
+                logger.error("cannot read the delivery queue", metadata: ["error": "\(error)", "target": "\(name)"])
+            }
+        }
+    }
+
+    private func deadLetterUnknown(_ name: String, _ s: inout DispatchState, nowEpoch: Int64) async {
+        guard let rows = try? await store.due(target: name, now: nowEpoch, limit: 1000), !rows.isEmpty else { return }
+        let reason = "target \"\(name)\" is not defined in the current rules"
+        for d in rows where !s.loadedIDs.contains(d.id) {
+            s.unwritten.outcomes.append(
+                .init(
+                    id: d.id, status: .dead, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastStatus: nil,
+                    lastError: reason, finishedAt: nowEpoch, attempt: nil))
+            s.metrics.delivery(target: name, outcome: .dead)
+            stats.deadCount.add(1, ordering: .relaxed)
+        }
+        logger.warning(
+            "deliveries to an unknown target are dead", metadata: ["target": "\(name)", "deliveries": "\(rows.count)"])
+        wake()
+    }
+
+    /// Starts what each target's gate lets through.
+    private func start(
+        _ s: inout DispatchState, group: inout DiscardingTaskGroup, nowMono: Int64, targets: [String: Target],
+        wakeAt: inout Int64
+    ) {
+        for name in s.ready.keys {
+            guard var list = s.ready[name], !list.isEmpty else { continue }
+            guard let target = targets[name] else {
+                for d in list { s.unload(d) }
+                s.ready[name] = nil
+                continue
+            }
+            var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
+            var started = 0
+            loop: while started < list.count {
+                switch gate.tryStart(now: nowMono) {
+                case .start:
+                    let d = list[started]
+                    started += 1
+                    s.inFlight += 1
+                    group.addTask {
+                        let f = await self.send(d, target: target)
+                        self.post(f)
+                    }
+                case .wait(let until):
+                    wakeAt = min(wakeAt, until)
+                    break loop
+                case .full:
+                    break loop
+                }
+            }
+            list.removeFirst(started)
+            s.ready[name] = list
+            s.gates[name] = gate
+        }
+    }
+
+    func post(_ f: Finished) {
+        inbox.withLock { $0.finished.append(f) }
+        wake()
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import RuleEngine
+
+extension SQLiteDeliveryStore {
+    /// The schema, as append-only migrations: a released migration is never
+    /// changed; a change is a new one.
+    static let migrator: DatabaseMigrator = {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: deliveries, attempts, captured call variables") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE delivery (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        rule TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        phase TEXT NOT NULL,
+                        call_id TEXT NOT NULL,
+                        order_key TEXT NOT NULL,
+                        method TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        headers TEXT NOT NULL,
+                        body BLOB,
+                        body_escaping TEXT NOT NULL,
+                        uses_call_vars INTEGER NOT NULL,
+                        capture TEXT NOT NULL,
+                        event_time INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_status INTEGER,
+                        last_error TEXT,
+                        finished_at INTEGER
+                    );
+                    CREATE INDEX delivery_pending_by_target ON delivery (target, seq) WHERE status = 'pending';
+                    CREATE INDEX delivery_pending_by_order ON delivery (order_key, seq) WHERE status = 'pending';
+                    CREATE INDEX delivery_pending_by_time ON delivery (next_attempt_at) WHERE status = 'pending';
+                    CREATE INDEX delivery_finished ON delivery (status, finished_at);
+                    CREATE TABLE attempt (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        delivery_id TEXT NOT NULL REFERENCES delivery (id) ON DELETE CASCADE,
+                        n INTEGER NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        duration REAL NOT NULL,
+                        status INTEGER,
+                        error TEXT,
+                        response BLOB NOT NULL
+                    );
+                    CREATE INDEX attempt_by_delivery ON attempt (delivery_id, id);
+                    CREATE TABLE call_var (
+                        call_id TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (call_id, name)
+                    );
+                    CREATE INDEX call_var_updated ON call_var (updated_at);
+                    """)
+        }
+        return m
+    }()
+
+    static let insertSQL = """
+        INSERT OR IGNORE INTO delivery (id, rule, target, phase, call_id, order_key, method, url, headers, body,
+            body_escaping, uses_call_vars, capture, event_time, created_at, status, attempts, next_attempt_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Pending again, with a fresh set of attempts, due at once.
+    static let retrySQL = """
+        UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL
+        """
+
+    static func insertArguments(_ d: Delivery) -> StatementArguments {
+        [
+            d.id, d.rule, d.target, d.phase, d.callID, d.orderKey, d.method, d.url,
+            encodePairs(d.headers.map { ($0.name, $0.value) }),
+            d.body.map { Data($0) }, d.bodyEscaping.rawValue, d.usesCallVars, encodePairs(d.capture.sorted { $0.key < $1.key }),
+            d.eventTime, d.createdAt, d.status.rawValue, d.attempts, d.nextAttemptAt,
+        ]
+    }
+
+    static func delivery(_ row: Row) -> Delivery {
+        let capture = decodePairs(row["capture"])
+        return Delivery(
+            seq: row["seq"], id: row["id"], rule: row["rule"], target: row["target"], phase: row["phase"],
+            callID: row["call_id"], orderKey: row["order_key"], method: row["method"], url: row["url"],
+            headers: decodePairs(row["headers"]).map { (name: $0.0, value: $0.1) },
+            body: (row["body"] as Data?).map { [UInt8]($0) },
+            bodyEscaping: Escaping(rawValue: row["body_escaping"]) ?? .none, usesCallVars: row["uses_call_vars"],
+            capture: Dictionary(capture, uniquingKeysWith: { $1 }), eventTime: row["event_time"],
+            createdAt: row["created_at"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
+            attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"], lastStatus: row["last_status"],
+            lastError: row["last_error"], finishedAt: row["finished_at"])
+    }
+
+    /// Name/value pairs as one text: NUL between fields (header values never
+    /// hold NUL: rendering removes control characters).
+    static func encodePairs(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\($0.0.replacingOccurrences(of: "\0", with: ""))\0\($0.1.replacingOccurrences(of: "\0", with: ""))" }
+            .joined(separator: "\0")
+    }
+
+    static func decodePairs(_ text: String) -> [(String, String)] {
+        guard !text.isEmpty else { return [] }
+        let parts = text.split(separator: "\0", omittingEmptySubsequences: false)
+        return stride(from: 0, to: parts.count - 1, by: 2).map { (String(parts[$0]), String(parts[$0 + 1])) }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import GRDB
+import RuleEngine
+
+/// The durable queue in one SQLite file (WAL), through GRDB.
+///
+/// Several processes may open the same file: the daemon and
+/// `callhook queue` run side by side. Writes wait up to 5 s for the file's
+/// write lock.
+///
+/// Durability: WAL with `synchronous = NORMAL`. A committed batch survives
+/// the process being killed; after a power loss the last batches before it
+/// may be lost.
+public final class SQLiteDeliveryStore: DeliveryStore {
+    let pool: DatabasePool
+    /// The file, for messages.
+    public let path: String
+
+    /// Why the queue could not be opened, with what the user can do about it.
+    public struct OpenError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot open the delivery queue \(path): \(reason)" }
+    }
+
+    /// Opens (creating when missing) the queue at `path` and brings its
+    /// schema up to date. Its directory is created when missing.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw OpenError(path: path, reason: "cannot create its directory: \(error.localizedDescription)")
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        config.label = "callhook.queue"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch let e as DatabaseError {
+            throw OpenError(path: path, reason: e.message ?? "\(e.resultCode)")
+        }
+        // The queue holds rendered requests, secrets included: owner only.
+        chmod(path, 0o600)
+    }
+
+    public func commit(_ batch: StoreBatch) async throws {
+        guard !batch.isEmpty else { return }
+        try await pool.write { db in
+            if !batch.inserts.isEmpty {
+                let insert = try db.cachedStatement(sql: Self.insertSQL)
+                for d in batch.inserts {
+                    try insert.execute(arguments: Self.insertArguments(d))
+                }
+            }
+            if !batch.outcomes.isEmpty {
+                let update = try db.cachedStatement(
+                    sql: """
+                        UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
+                            last_error = ?, finished_at = ? WHERE id = ?
+                        """)
+                let attempt = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO attempt (delivery_id, n, started_at, duration, status, error, response)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
+                for o in batch.outcomes {
+                    try update.execute(arguments: [
+                        o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, o.id,
+                    ])
+                    if let a = o.attempt {
+                        try attempt.execute(arguments: [
+                            o.id, a.number, a.startedAt, a.durationSeconds, a.status, a.error, Data(a.response),
+                        ])
+                    }
+                }
+            }
+            if !batch.callVars.isEmpty {
+                let upsert = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO call_var (call_id, name, value, updated_at) VALUES (?, ?, ?, ?)")
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                for v in batch.callVars { try upsert.execute(arguments: [v.callID, v.name, v.value, now]) }
+            }
+        }
+    }
+
+    public func due(target: String, now: Int64, limit: Int) async throws -> [Delivery] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM delivery AS d
+                    WHERE d.target = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                      AND NOT EXISTS (SELECT 1 FROM delivery AS p
+                                      WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq)
+                    ORDER BY d.seq LIMIT ?
+                    """, arguments: [target, now, limit]
+            ).map(Self.delivery)
+        }
+    }
+
+    public func pendingTargets() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT target FROM delivery WHERE status = 'pending'")
+        }
+    }
+
+    public func nextDue(after now: Int64) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending' AND next_attempt_at > ?",
+                arguments: [now])
+        }
+    }
+
+    public func counts() async throws -> [DeliveryStatus: Int] {
+        try await pool.read { db in
+            var out: [DeliveryStatus: Int] = [.pending: 0, .delivered: 0, .dead: 0]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM delivery GROUP BY status") {
+                if let s = DeliveryStatus(rawValue: row["status"]) { out[s] = row["n"] }
+            }
+            return out
+        }
+    }
+
+    public func callVars(callID: String) async throws -> [String: String] {
+        try await pool.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM call_var WHERE call_id = ?", arguments: [callID]) {
+                out[row["name"]] = row["value"]
+            }
+            return out
+        }
+    }
+
+    public func list(status: DeliveryStatus?, limit: Int) async throws -> [Delivery] {
+        try await pool.read { db in
+            if let status {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM delivery WHERE status = ? ORDER BY seq DESC LIMIT ?",
+                    arguments: [status.rawValue, limit]
+                ).map(Self.delivery)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM delivery ORDER BY seq DESC LIMIT ?", arguments: [limit])
+                .map(Self.delivery)
+        }
+    }
+
+    public func delivery(id: String) async throws -> (Delivery, [Attempt])? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            let attempts = try Row.fetchAll(
+                db, sql: "SELECT * FROM attempt WHERE delivery_id = ? ORDER BY id", arguments: [id]
+            ).map { a in
+                Attempt(
+                    number: a["n"], startedAt: a["started_at"], durationSeconds: a["duration"], status: a["status"],
+                    error: a["error"], response: [UInt8]((a["response"] as Data?) ?? Data()))
+            }
+            return (Self.delivery(row), attempts)
+        }
+    }
+
+    public func retry(ids: [String], now: Int64) async throws -> Int {
+        try await pool.write { db in
+            var changed = 0
+            for id in ids {
+                try db.execute(sql: Self.retrySQL + " WHERE id = ?", arguments: [now, id])
+                changed += db.changesCount
+            }
+            return changed
+        }
+    }
+
+    public func retryDead(now: Int64) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: Self.retrySQL + " WHERE status = 'dead'", arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    public func purgeDead(before: Int64?) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM delivery WHERE status = 'dead' AND finished_at < ?", arguments: [before ?? Int64.max])
+            return db.changesCount
+        }
+    }
+
+    public func prune(before: Int64) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < ?", arguments: [before])
+            let n = db.changesCount
+            try db.execute(sql: "DELETE FROM call_var WHERE updated_at < ?", arguments: [before])
+            return n
+        }
+    }
+}
