@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libcurl, from the system (Debian: libcurl4-openssl-dev).
@@ -79,22 +80,37 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Wiring: the pipeline, the demo, the service group.
+        // HTTP: health, readiness, metrics.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Feeds",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Wiring: the pipeline, the demo, the daemon, the service group.
         .target(
             name: "Callhook",
             dependencies: [
-                "Calls", "RuleEngine", "Delivery", "Feeds", "Curl",
+                "Calls", "RuleEngine", "Delivery", "Feeds", "Curl", "Server",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "callhook",
             dependencies: [
-                "Callhook", "Feeds", "RuleEngine", "Calls",
+                "Callhook", "Feeds", "RuleEngine", "Calls", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -14,12 +14,18 @@ public actor Pipeline: EventSink {
     private let logger: Logger
     public nonisolated let stats = PipelineStats()
     private var lastExpiry = EventTime(nanoseconds: 0)
+    private var metrics: PipelineMetrics
     /// Called with each engine result (the demo prints nothing from here;
     /// tests and `callhook run` logging use it).
     private let observer: (@Sendable (EngineResult) -> Void)?
 
-    public init(rules: RuleSet, dispatcher: Dispatcher, logger: Logger, observer: (@Sendable (EngineResult) -> Void)? = nil) {
+    /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
+    public init(
+        rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String = "nfon",
+        observer: (@Sendable (EngineResult) -> Void)? = nil
+    ) {
         self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
+        self.metrics = PipelineMetrics(source: source)
         self.dispatcher = dispatcher
         self.logger = logger
         self.observer = observer
@@ -48,9 +54,14 @@ public actor Pipeline: EventSink {
         case .directory(let d):
             engine.directory = d
         case .connected(let up):
-            stats.connectedFlag.store(up, ordering: .relaxed)
-        case .error:
+            let was = stats.connectedFlag.exchange(up, ordering: .relaxed)
+            if was != up {
+                metrics.connection(up: up)
+                if !up { stats.reconnectsCount.add(1, ordering: .relaxed) }
+            }
+        case .error(let kind):
             stats.sourceErrorsCount.add(1, ordering: .relaxed)
+            metrics.error(kind: kind)
         }
     }
 
@@ -59,6 +70,8 @@ public actor Pipeline: EventSink {
     private func handle(_ result: EngineResult) async {
         stats.phasesCount.add(1, ordering: .relaxed)
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
+        metrics.event(phase: result.phase.rawValue)
+        for rule in result.matchedRules { metrics.match(rule: rule) }
         if !result.requests.isEmpty {
             do {
                 try await dispatcher.submit(result.requests)

@@ -9,6 +9,7 @@ public final class PipelineStats: Sendable {
     let connectedFlag = Atomic<Bool>(false)
     let sourceErrorsCount = Atomic<Int>(0)
     let unqueuedCount = Atomic<Int>(0)
+    let reconnectsCount = Atomic<Int>(0)
 
     public init() {}
 
@@ -22,6 +23,8 @@ public final class PipelineStats: Sendable {
     public var matches: Int { matchesCount.load(ordering: .relaxed) }
     public var connected: Bool { connectedFlag.load(ordering: .relaxed) }
     public var sourceErrors: Int { sourceErrorsCount.load(ordering: .relaxed) }
+    /// Times the source's call stream was lost.
+    public var reconnects: Int { reconnectsCount.load(ordering: .relaxed) }
     /// Requests that could not be written to the queue (shutdown, a queue error).
     public var unqueued: Int { unqueuedCount.load(ordering: .relaxed) }
 }

@@ -3,6 +3,9 @@
 ///
 /// Times are milliseconds since the epoch.
 public protocol DeliveryStore: Sendable {
+    /// Whether a write transaction can be opened (for `/readyz`).
+    func isWritable() async -> Bool
+
     /// Writes one batch in one transaction.
     func commit(_ batch: StoreBatch) async throws
 

@@ -51,6 +51,16 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         chmod(path, 0o600)
     }
 
+    public func isWritable() async -> Bool {
+        do {
+            // BEGIN IMMEDIATE takes the write lock: fails on a read-only file or a locked-out queue.
+            try await pool.writeWithoutTransaction { db in try db.inTransaction(.immediate) { .commit } }
+            return true
+        } catch {
+            return false
+        }
+    }
+
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
         try await pool.write { db in

@@ -14,7 +14,10 @@ struct CallhookCommand: AsyncParsableCommand {
         commandName: "callhook",
         abstract: "Turns telephone call events into HTTP callbacks.",
         version: CallhookVersion.current,
-        subcommands: [DemoCommand.self, SimCommand.self, CheckCommand.self, TestCommand.self, VersionCommand.self]
+        subcommands: [
+            DemoCommand.self, RunCommand.self, CheckCommand.self, TestCommand.self, SimCommand.self, QueueCommand.self,
+            VersionCommand.self,
+        ]
     )
 
     /// Exit status: 0 success, 1 invalid input, 2 usage, 3 runtime failure.

@@ -1,0 +1,149 @@
+import Calls
+import Curl
+import Delivery
+import Feeds
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import RuleEngine
+import Server
+import ServiceLifecycle
+
+/// `callhook run`: a source, the pipeline, the durable dispatcher, the
+/// rules reloader and the HTTP server, as services of one group that stops
+/// on SIGTERM/SIGINT.
+public struct Daemon: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
+        /// The rules or the configuration are invalid (exit status 1).
+        case invalid(String)
+        /// Something at run time failed (exit status 3).
+        case runtime(String)
+
+        public var description: String {
+            switch self {
+            case .invalid(let s), .runtime(let s): s
+            }
+        }
+    }
+
+    let config: DaemonConfig
+    let version: String
+    let logger: Logger
+
+    public init(config: DaemonConfig, version: String, logger: Logger) {
+        self.config = config
+        self.version = version
+        self.logger = logger
+    }
+
+    /// One registry per process: swift-metrics is bootstrapped once.
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+            .seconds(30), .seconds(60),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    public func run() async throws {
+        let registry = Self.registry
+        let rules: RuleSet
+        switch RuleFiles.load(directory: config.rules, missingEnvironment: .error) {
+        case .success(let r): rules = r
+        case .failure(let e): throw Failure.invalid("the rules in \(config.rules) do not load:\n\(e)")
+        }
+        for w in rules.warnings { logger.warning("\(w.description)") }
+        guard let queuePath = config.queuePath else {
+            throw Failure.invalid(
+                "[queue] url: the PostgreSQL queue is not available in this version; use sqlite:PATH or leave url unset")
+        }
+        let store: SQLiteDeliveryStore
+        do {
+            store = try SQLiteDeliveryStore(path: queuePath)
+        } catch {
+            throw Failure.runtime("\(error)")
+        }
+        guard let address = DurationText.parseAddress(config.listen) else {
+            throw Failure.invalid("[server] listen: expected host:port, got \(config.listen)")
+        }
+
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let dispatcher = Dispatcher(
+            store: store, client: client, targets: rules.targets, version: version, logger: logger, retention: config.retention)
+        let sourceName = config.source.rawValue
+        let pipeline = Pipeline(rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName)
+        let reloader = RuleReloader(directory: config.rules, logger: logger) { await pipeline.replaceRules($0) }
+        let source = config.source
+        let server = ControlServer(host: address.host, port: address.port, registry: registry, logger: logger) {
+            var reasons: [String] = []
+            if !(await store.isWritable()) { reasons.append("the delivery queue is not writable") }
+            if source != .none && !pipeline.stats.connected { reasons.append("the \(source.rawValue) source is not connected") }
+            return Readiness(reasons: reasons)
+        }
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server.application()), .init(service: dispatcher), .init(service: reloader),
+        ]
+        switch config.source {
+        case .none: break
+        case .nfon:
+            var nfon = NFONOptions(
+                baseURL: config.nfon.baseURL, username: config.nfon.username, password: config.nfon.password,
+                account: config.nfon.account)
+            nfon.version = version
+            nfon.lineStates = config.nfon.lineStates
+            nfon.directoryRefresh = config.nfon.directoryRefresh
+            nfon.idleTimeout = config.nfon.idleTimeout
+            services.append(.init(service: NFONSource(options: nfon, client: client, sink: pipeline, logger: logger)))
+        case .simulator:
+            var sim = SimulatorOptions()
+            sim.port = 0
+            sim.traffic.rate = config.simulator.rate
+            sim.traffic.seed = config.simulator.seed
+            sim.username = "callhook"
+            sim.password = "simulator"
+            let simulator = Simulator(options: sim, logger: logger)
+            services.append(.init(service: simulator))
+            services.append(
+                .init(
+                    service: DeferredService {
+                        var nfon = NFONOptions(
+                            baseURL: await simulator.baseURL(), username: "callhook", password: "simulator",
+                            account: simulator.options.traffic.customer)
+                        nfon.version = version
+                        nfon.lineStates = true
+                        try await NFONSource(options: nfon, client: client, sink: pipeline, logger: logger).run()
+                    }))
+        }
+        let listening = server.listening
+        let log = logger
+        services.append(
+            .init(
+                service: DeferredService {
+                    let port = await listening.port()
+                    log.notice(
+                        "callhook running",
+                        metadata: [
+                            "version": "\(version)", "source": "\(sourceName)", "listen": "\(address.host):\(port)",
+                            "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "queue": "\(queuePath)",
+                        ])
+                    try? await gracefulShutdown()
+                }))
+
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            throw Failure.runtime("callhook stopped: \(error)")
+        }
+        logger.notice("callhook stopped")
+    }
+}

@@ -1,0 +1,45 @@
+import Metrics
+
+/// The event, rule and source metrics of runtime.md, through swift-metrics.
+/// Handles are made once per label set; kept in the pipeline actor.
+struct PipelineMetrics {
+    let source: String
+    private var events: [String: Counter] = [:]
+    private var matches: [String: Counter] = [:]
+    private var errors: [String: Counter] = [:]
+    private let connected: Gauge
+    private let reconnects: Counter
+
+    init(source: String) {
+        self.source = source
+        connected = Gauge(label: "callhook_source_connected", dimensions: [("source", source)])
+        reconnects = Counter(label: "callhook_source_reconnects_total", dimensions: [("source", source)])
+        connected.record(0)
+    }
+
+    mutating func event(phase: String) {
+        if events[phase] == nil { events[phase] = Counter(label: "callhook_events_total", dimensions: [("phase", phase)]) }
+        events[phase]?.increment()
+    }
+
+    mutating func match(rule: String) {
+        if matches[rule] == nil {
+            matches[rule] = Counter(label: "callhook_rule_matches_total", dimensions: [("rule", rule)])
+        }
+        matches[rule]?.increment()
+    }
+
+    mutating func error(kind: String) {
+        if errors[kind] == nil {
+            errors[kind] = Counter(
+                label: "callhook_source_errors_total", dimensions: [("source", source), ("kind", kind)])
+        }
+        errors[kind]?.increment()
+    }
+
+    /// `up`: the call stream connected; a drop counts as a reconnect.
+    func connection(up: Bool) {
+        connected.record(up ? 1 : 0)
+        if !up { reconnects.increment() }
+    }
+}

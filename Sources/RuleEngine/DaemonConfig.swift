@@ -1,0 +1,53 @@
+/// `callhook.toml`: how `callhook run` is set up (runtime.md,
+/// "Configuration"). Paths are already resolved against the file's
+/// directory; secrets already taken from the environment.
+public struct DaemonConfig: Sendable {
+    public enum SourceKind: String, Sendable, CaseIterable {
+        case nfon, simulator, none
+    }
+
+    /// `[source.nfon]`.
+    public struct NFON: Sendable {
+        public var baseURL = ""
+        public var username = ""
+        public var password = ""
+        public var account = ""
+        public var lineStates = true
+        public var directoryRefresh: Duration = .seconds(15 * 60)
+        public var idleTimeout: Duration = .seconds(90)
+        public init() {}
+    }
+
+    /// `[source.simulator]`: the built-in simulator as the source.
+    public struct SimulatorSource: Sendable {
+        public var rate: Double = 1
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public var rules = "Rules"
+    public var data = "callhook-data"
+    public var source: SourceKind = .none
+    public var nfon = NFON()
+    public var simulator = SimulatorSource()
+    public var listen = "127.0.0.1:8080"
+    public var adminToken: String?
+    public var ingestToken: String?
+    public var agentSecret: String?
+    /// `sqlite:PATH` or `postgres://…`; nil: `sqlite:` under `data`.
+    public var queueURL: String?
+    public var retention: Duration = .seconds(7 * 86400)
+    /// Values that came from the environment: never printed.
+    public var secrets: Set<String> = []
+
+    public init() {}
+
+    /// The SQLite file of the queue, or nil when the queue is not SQLite.
+    public var queuePath: String? {
+        guard let url = queueURL else { return data + "/queue.sqlite" }
+        guard url.hasPrefix("sqlite:") else { return nil }
+        var path = String(url.dropFirst("sqlite:".count))
+        if path.hasPrefix("//") { path.removeFirst(2) }
+        return path
+    }
+}

@@ -1,0 +1,75 @@
+import Feeds
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// The daemon's HTTP server on `server.listen`: `/healthz`, `/readyz` and
+/// `/metrics` (runtime.md, "Server").
+public struct ControlServer: Sendable {
+    public let listening = PortAnnouncer()
+    let host: String
+    let port: Int
+    let registry: PrometheusCollectorRegistry
+    let readiness: @Sendable () async -> Readiness
+    let logger: Logger
+
+    public init(
+        host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+        readiness: @escaping @Sendable () async -> Readiness
+    ) {
+        self.host = host
+        self.port = port
+        self.registry = registry
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    /// The server, to run in the service group.
+    public func application() -> some Service {
+        let router = Router()
+        router.get("healthz") { _, _ in
+            Self.json(.ok, #"{"status":"ok"}"#)
+        }
+        router.get("readyz") { [readiness] _, _ in
+            let r = await readiness()
+            if r.isReady { return Self.json(.ok, #"{"status":"ready"}"#) }
+            let reasons = r.reasons.map { "\"\(Self.escape($0))\"" }.joined(separator: ",")
+            return Self.json(.serviceUnavailable, #"{"status":"not ready","reasons":["# + reasons + "]}")
+        }
+        router.get("metrics") { [registry] _, _ in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(16 * 1024)
+            registry.emit(into: &buffer)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        var quiet = logger
+        quiet.logLevel = max(.warning, logger.logLevel)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "callhook"),
+            onServerRunning: { [listening] channel in listening.announce(channel.localAddress?.port ?? 0) },
+            logger: quiet)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where c.value < 0x20: out += " "
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,57 @@
+import Callhook
+import Calls
+import Delivery
+import Foundation
+import RuleEngine
+
+/// How `callhook queue` prints deliveries.
+enum QueueText {
+    static func time(_ epochMillis: Int64) -> String {
+        EventTime(nanoseconds: epochMillis * 1_000_000).rfc3339()
+    }
+
+    /// Header names whose values are always masked.
+    static func isSecretHeader(_ name: String) -> Bool {
+        let n = name.lowercased()
+        return ["authorization", "proxy-authorization", "cookie"].contains(n)
+            || ["token", "secret", "key", "password", "signature", "auth"].contains { n.contains($0) }
+    }
+
+    /// Masks values the configuration or the rules took from the environment.
+    static func masker(settings: DaemonConfig) -> (String) -> String {
+        var secrets = settings.secrets
+        if case .success(let rules) = RuleFiles.load(directory: settings.rules, missingEnvironment: .placeholder) {
+            secrets.formUnion(rules.secrets)
+        }
+        let sorted = secrets.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
+        return { text in sorted.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") } }
+    }
+
+    static func describe(_ d: Delivery, attempts: [Attempt], mask: (String) -> String) -> String {
+        var out = """
+            delivery  \(d.id)
+            status    \(d.status.rawValue)\(d.lastError.map { " (\(mask($0)))" } ?? "")
+            rule      \(d.rule)
+            target    \(d.target)
+            phase     \(d.phase)
+            call      \(d.callID)
+            created   \(time(d.createdAt))
+            attempts  \(d.attempts)
+            """
+        if d.status == .pending { out += "\nnext      \(time(d.nextAttemptAt))" }
+        if let f = d.finishedAt { out += "\nfinished  \(time(f))" }
+        out += "\n\n\(d.method) \(mask(d.url))"
+        for h in d.headers { out += "\n\(h.name): \(isSecretHeader(h.name) ? "***" : mask(h.value))" }
+        if let body = d.body { out += "\n\n" + mask(String(decoding: body, as: UTF8.self)) }
+        for a in attempts {
+            out += "\n\n-- attempt \(a.number) at \(time(a.startedAt)), \(String(format: "%.3f", a.durationSeconds)) s"
+            out += a.status.map { ", HTTP \($0)" } ?? ""
+            if let e = a.error { out += ", \(mask(e))" }
+            if !a.response.isEmpty {
+                let text = String(decoding: a.response.prefix(2048), as: UTF8.self)
+                out += "\n" + mask(text) + (a.response.count > 2048 ? "\n… (\(a.response.count) bytes kept)" : "")
+            }
+        }
+        return out
+    }
+}

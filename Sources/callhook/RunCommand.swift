@@ -1,0 +1,70 @@
+import ArgumentParser
+import Callhook
+import Foundation
+import RuleEngine
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: source, rules, durable delivery, health and metrics.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Configuration file (callhook.toml).")
+    var config: String?
+
+    @Option(help: "Rules directory (default: the file's `rules`, else ./Rules).")
+    var rules: String?
+
+    @Option(help: "Event source: nfon, simulator or none.")
+    var source: String?
+
+    @Option(help: "Address of the HTTP server (host:port).")
+    var listen: String?
+
+    @Option(help: "Data directory: the delivery queue (default: the file's `data`, else ./callhook-data).")
+    var data: String?
+
+    func run() async throws {
+        var settings = try ConfigFile.load(config, missingEnvironment: .error)
+        if let rules { settings.rules = rules }
+        if let data {
+            settings.data = data
+            settings.queueURL = nil
+        }
+        if let listen { settings.listen = listen }
+        if let source {
+            guard let kind = DaemonConfig.SourceKind(rawValue: source) else {
+                throw CommandFailure.usage("--source: expected nfon, simulator or none, got \(source)")
+            }
+            if kind == .nfon && config == nil {
+                throw CommandFailure.usage("--source nfon needs a configuration file with [source.nfon] (--config FILE)")
+            }
+            settings.source = kind
+        }
+        let logger = global.makeLogger()
+        do {
+            try await Daemon(config: settings, version: CallhookVersion.current, logger: logger).run()
+        } catch let e as Daemon.Failure {
+            if case .invalid = e { throw CommandFailure.invalidInput(e.description) }
+            throw CommandFailure.runtime(e.description)
+        }
+    }
+}
+
+/// Reads `--config FILE`, or the defaults of runtime.md without one.
+enum ConfigFile {
+    static func load(_ path: String?, missingEnvironment: RuleLoader.MissingEnvironment) throws -> DaemonConfig {
+        guard let path else { return DaemonConfig() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure.invalidInput("\(path): error: the configuration file cannot be read")
+        }
+        switch DaemonConfig.load(
+            path: path, text: String(decoding: data, as: UTF8.self), environment: ProcessInfo.processInfo.environment,
+            missingEnvironment: missingEnvironment)
+        {
+        case .success(let c): return c
+        case .failure(let e): throw CommandFailure.invalidInput(e.description)
+        }
+    }
+}
