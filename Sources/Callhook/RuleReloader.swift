@@ -59,10 +59,14 @@ public final class RuleReloader: Service {
             await apply(rules)
             logger.notice(
                 "rules reloaded",
-                metadata: ["rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "warnings": "\(rules.warnings.count)"])
+                metadata: [
+                    "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "warnings": "\(rules.warnings.count)",
+                ])
             return nil
         case .failure(let e):
-            logger.error("rules not reloaded: the new rule set is invalid; the old one stays", metadata: ["problems": "\(e.problems.count)"])
+            logger.error(
+                "rules not reloaded: the new rule set is invalid; the old one stays",
+                metadata: ["problems": "\(e.problems.count)"])
             for p in e.problems { logger.error("\(p.description)") }
             return e
         }

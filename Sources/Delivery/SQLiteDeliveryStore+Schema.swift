@@ -20,11 +20,11 @@ extension SQLiteDeliveryStore {
                         order_key TEXT NOT NULL,
                         method TEXT NOT NULL,
                         url TEXT NOT NULL,
-                        headers TEXT NOT NULL,
+                        headers BLOB NOT NULL,
                         body BLOB,
                         body_escaping TEXT NOT NULL,
                         uses_call_vars INTEGER NOT NULL,
-                        capture TEXT NOT NULL,
+                        capture BLOB NOT NULL,
                         event_time INTEGER NOT NULL,
                         created_at INTEGER NOT NULL,
                         status TEXT NOT NULL,
@@ -96,16 +96,24 @@ extension SQLiteDeliveryStore {
             lastError: row["last_error"], finishedAt: row["finished_at"])
     }
 
-    /// Name/value pairs as one text: NUL between fields (header values never
-    /// hold NUL: rendering removes control characters).
-    static func encodePairs(_ pairs: [(String, String)]) -> String {
-        pairs.map { "\($0.0.replacingOccurrences(of: "\0", with: ""))\0\($0.1.replacingOccurrences(of: "\0", with: ""))" }
-            .joined(separator: "\0")
+    /// Name/value pairs as one blob: NUL between fields (a NUL inside a
+    /// name or value is dropped; HTTP headers cannot carry one anyway).
+    static func encodePairs(_ pairs: [(String, String)]) -> Data {
+        var out = [UInt8]()
+        for (i, (name, value)) in pairs.enumerated() {
+            if i > 0 { out.append(0) }
+            out.append(contentsOf: name.utf8.filter { $0 != 0 })
+            out.append(0)
+            out.append(contentsOf: value.utf8.filter { $0 != 0 })
+        }
+        return Data(out)
     }
 
-    static func decodePairs(_ text: String) -> [(String, String)] {
-        guard !text.isEmpty else { return [] }
-        let parts = text.split(separator: "\0", omittingEmptySubsequences: false)
-        return stride(from: 0, to: parts.count - 1, by: 2).map { (String(parts[$0]), String(parts[$0 + 1])) }
+    static func decodePairs(_ data: Data?) -> [(String, String)] {
+        guard let data, !data.isEmpty else { return [] }
+        let parts = [UInt8](data).split(separator: 0, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        return stride(from: 0, to: parts.count - 1, by: 2).map { (parts[$0], parts[$0 + 1]) }
     }
 }

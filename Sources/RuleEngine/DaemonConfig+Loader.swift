@@ -16,17 +16,25 @@ extension DaemonConfig {
             doc = try TOMLNode.parse(text)
         } catch {
             return .failure(
-                RuleLoadError(problems: [RuleProblem(file: path, line: error.line, column: error.column, message: error.message)]))
+                RuleLoadError(problems: [RuleProblem(file: path, line: error.line, column: error.column, message: error.message)])
+            )
         }
         var reader = ConfigReader(
             file: path, loader: RuleLoader(environment: environment, missingEnvironment: missingEnvironment))
         var config = DaemonConfig()
         let base = RuleLoader.directory(of: path)
-        func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
+        func resolve(_ p: String) -> String {
+            if p.hasPrefix("/") || base.isEmpty { return p }
+            return base.hasSuffix("/") ? base + p : base + "/" + p
+        }
 
         reader.keys(doc, known: ["rules", "data", "source", "server", "queue"], table: nil)
         if let v = reader.string(doc, "rules", table: nil) { config.rules = resolve(v) } else { config.rules = resolve("Rules") }
-        if let v = reader.string(doc, "data", table: nil) { config.data = resolve(v) } else { config.data = resolve("callhook-data") }
+        if let v = reader.string(doc, "data", table: nil) {
+            config.data = resolve(v)
+        } else {
+            config.data = resolve("callhook-data")
+        }
 
         if let source = reader.table(doc, "source", table: nil) {
             reader.keys(source, known: ["kind", "nfon", "simulator"], table: "source")
@@ -42,7 +50,8 @@ extension DaemonConfig {
             if let n = reader.table(source, "nfon", table: "source") {
                 let t = "source.nfon"
                 reader.keys(
-                    n, known: ["base_url", "username", "password", "account", "line_states", "directory_refresh", "idle_timeout"],
+                    n,
+                    known: ["base_url", "username", "password", "account", "line_states", "directory_refresh", "idle_timeout"],
                     table: t)
                 config.nfon.baseURL = reader.string(n, "base_url", table: t) ?? ""
                 config.nfon.username = reader.string(n, "username", table: t) ?? ""

@@ -50,7 +50,9 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             let (store, _) = try location.open()
             let counts = try await store.counts()
-            for s in DeliveryStatus.allCases { print("\(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(counts[s] ?? 0)") }
+            for s in DeliveryStatus.allCases {
+                print("\(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(counts[s] ?? 0)")
+            }
         }
     }
 
@@ -76,7 +78,8 @@ struct QueueCommand: AsyncParsableCommand {
                 return
             }
             for d in rows {
-                var line = "\(d.id)  \(d.status.rawValue)  target=\(d.target) rule=\(d.rule) phase=\(d.phase) attempts=\(d.attempts)"
+                var line =
+                    "\(d.id)  \(d.status.rawValue)  target=\(d.target) rule=\(d.rule) phase=\(d.phase) attempts=\(d.attempts)"
                 if let s = d.lastStatus { line += " status=\(s)" }
                 if let e = d.lastError { line += " error=\"\(e)\"" }
                 line += " created=\(QueueText.time(d.createdAt))"

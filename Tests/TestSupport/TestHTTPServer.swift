@@ -74,7 +74,7 @@ public final class TestHTTPServer: Sendable {
         self.stats = stats
     }
 
-    public static func start(threads: Int = 1, handler: @escaping Handler) async throws -> TestHTTPServer {
+    public static func start(threads: Int = 1, port: Int = 0, handler: @escaping Handler) async throws -> TestHTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let stats = Stats()
         let bootstrap = ServerBootstrap(group: group)
@@ -87,7 +87,7 @@ public final class TestHTTPServer: Sendable {
                     channel.pipeline.addHandler(RequestHandler(handler: handler, stats: stats))
                 }
             }
-        let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        let channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
         return TestHTTPServer(port: channel.localAddress!.port!, channel: channel, group: group, stats: stats)
     }
 

@@ -1,0 +1,45 @@
+import Delivery
+import RuleEngine
+import Testing
+
+@Suite struct SigningTests {
+    /// The example of the Standard Webhooks specification.
+    @Test func matchesTheSpecificationExample() {
+        let s = WebhookSignature(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        let sig = s.signature(
+            id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: Array(#"{"test": 2432232314}"#.utf8))
+        #expect(sig == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+    }
+
+    @Test func hmacKnownAnswer() {
+        // RFC 4231 test case 2.
+        let mac = HMACSHA256.authenticationCode(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        let hex = mac.map { String(format: "%02x", $0) }.joined()
+        #expect(hex == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(HMACSHA256.constantTimeEqual(mac, mac))
+        #expect(!HMACSHA256.constantTimeEqual(mac, Array(mac.dropLast()) + [0]))
+    }
+}
+
+@Suite struct CallVarsTests {
+    @Test func markersSurviveEveryEscapingAndAreFilledPerContext() {
+        let m = CallVars.marker("ticket")
+        for e in Escaping.allCases { #expect(e.escape(m) == m) }
+        let values = ["ticket": "a b&\"c\""]
+        #expect(CallVars.substitute("x/\(m)?q=\(m)", values: values, escaping: .url) == "x/a%20b%26%22c%22?q=a%20b%26%22c%22")
+        #expect(CallVars.substitute(#"{"t":"\#(m)"}"#, values: values, escaping: .jsonString) == #"{"t":"a b&\"c\""}"#)
+        #expect(CallVars.substitute("<t>\(m)</t>", values: values, escaping: .xml) == "<t>a b&amp;&quot;c&quot;</t>")
+        // Unknown names become empty.
+        #expect(CallVars.substitute("[\(CallVars.marker("nope"))]", values: values, escaping: .none) == "[]")
+        #expect(CallVars.containsMarker(Array("..\(m)..".utf8)))
+        #expect(!CallVars.containsMarker(Array("plain".utf8)))
+    }
+
+    @Test func capturesFieldsFromJSON() {
+        let body = Array(#"{"id": 42, "data": {"key": "T-1", "ok": true}, "items": [{"n": "first"}]}"#.utf8)
+        let v = ResponseCapture.values(
+            ["ticket": "id", "key": "data.key", "ok": "data.ok", "first": "items.0.n", "missing": "nope"], from: body)
+        #expect(v == ["ticket": "42", "key": "T-1", "ok": "true", "first": "first"])
+        #expect(ResponseCapture.values(["x": "id"], from: Array("not json".utf8)).isEmpty)
+    }
+}
