@@ -22,10 +22,11 @@ deps:
 	fi
 
 # What the tests use besides the build: openssl (self-signed TLS server),
-# python3 with PyYAML and jsonschema (OpenAPI conformance of the simulator).
+# python3 with PyYAML and jsonschema (OpenAPI conformance of the simulator)
+# and standardwebhooks (the reference check of webhook signatures).
 deps-test: deps
 	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
-	@python3 -c "import yaml, jsonschema" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema
+	@python3 -c "import yaml, jsonschema, standardwebhooks" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema standardwebhooks
 
 deps-bench: deps
 	@command -v wrk >/dev/null || { echo "==> installing wrk"; $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; }

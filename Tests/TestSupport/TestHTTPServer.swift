@@ -37,6 +37,15 @@ public struct CannedResponse: Sendable {
         self.hang = hang
     }
 
+    /// A JSON answer after `milliseconds`.
+    public static func json(
+        _ s: String, status: Int = 200, headers: [(name: String, value: String)] = [], afterMilliseconds ms: Int64 = 0
+    ) -> CannedResponse {
+        CannedResponse(
+            status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(s.utf8),
+            delay: .milliseconds(ms))
+    }
+
     public static func text(_ s: String, status: Int = 200) -> CannedResponse {
         CannedResponse(status: status, headers: [("Content-Type", "text/plain")], body: Array(s.utf8))
     }
