@@ -75,7 +75,11 @@ final class Transfer: @unchecked Sendable {
         long(CURLOPT_NOSIGNAL, 1)
         long(CURLOPT_FOLLOWLOCATION, 0)
         long(CURLOPT_TCP_KEEPALIVE, 1)
-        long(CURLOPT_PIPEWAIT, 1)
+        // Waiting for a connection to learn whether it multiplexes only pays
+        // off where HTTP/2 can be negotiated (TLS/ALPN, known at the
+        // handshake). On plain http:// it would hold every request to a host
+        // behind the first one's answer, so a slow answer blocks the rest.
+        long(CURLOPT_PIPEWAIT, request.url.lowercased().hasPrefix("https://") ? 1 : 0)
         long(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         ptr(CURLOPT_ERRORBUFFER, errorBuffer)
         ptr(CURLOPT_PRIVATE, me)
