@@ -73,7 +73,10 @@ extension EvaluationContext: VariableSource {
             default: return walk(path)
             }
         }
-        if path.count == 3 && head == "call" && path[1] == "vars" { return CallVars.marker(path[2]) }
+        if path.count == 3 && head == "call" && path[1] == "vars" {
+            // A name no webhook captures never has a value.
+            return leg != nil && rules.captureNames.contains(path[2]) ? CallVars.marker(path[2]) : nil
+        }
         guard path.count == 2 else { return walk(path) }
         let field = path[1]
         switch head {
