@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "callhook-bench",
             dependencies: [
-                "Curl", "Callhook", "Calls", "Feeds", "RuleEngine",
+                "Curl", "Callhook", "Calls", "Feeds", "RuleEngine", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

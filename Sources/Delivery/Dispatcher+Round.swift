@@ -33,6 +33,11 @@ extension Dispatcher {
                 s.storeFailing = false
                 logger.notice("the delivery queue is writable again")
             }
+        } catch is CancellationError {
+            // The dispatcher itself was cancelled (not a graceful shutdown).
+            for w in waiters { w.resume(throwing: SubmitError.stopping) }
+            s.done = true
+            return
         } catch {
             for w in waiters { w.resume(throwing: SubmitError.store("\(error)")) }
             s.unwritten.inserts = []
