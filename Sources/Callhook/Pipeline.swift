@@ -54,11 +54,10 @@ public actor Pipeline: EventSink {
         case .directory(let d):
             engine.directory = d
         case .connected(let up):
-            let was = stats.connectedFlag.exchange(up, ordering: .relaxed)
-            if was != up {
-                metrics.connection(up: up)
-                if !up { stats.reconnectsCount.add(1, ordering: .relaxed) }
-            }
+            // The source says `false` each time it is about to reconnect.
+            stats.connectedFlag.store(up, ordering: .relaxed)
+            metrics.connection(up: up)
+            if !up { stats.reconnectsCount.add(1, ordering: .relaxed) }
         case .error(let kind):
             stats.sourceErrorsCount.add(1, ordering: .relaxed)
             metrics.error(kind: kind)

@@ -37,7 +37,8 @@ struct PipelineMetrics {
         errors[kind]?.increment()
     }
 
-    /// `up`: the call stream connected; a drop counts as a reconnect.
+    /// `up`: the calls stream connected; `false` comes before each reconnect
+    /// (after a drop or a failed attempt) and counts one.
     func connection(up: Bool) {
         connected.record(up ? 1 : 0)
         if !up { reconnects.increment() }

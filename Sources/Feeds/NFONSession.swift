@@ -31,10 +31,22 @@ actor NFONSession {
         self.logger = logger
     }
 
-    /// A valid access token, logging in or refreshing as needed.
+    /// A valid access token, logging in or refreshing as needed. Callers
+    /// that ask while a login or refresh is under way share its result, so
+    /// the streams, the directory and the refresh timer never log in twice.
     func accessToken() async throws -> String {
         let now = WallClock.now().epochSeconds
         if let access, expires - now > 30 { return access }
+        if let inFlight { return try await inFlight.value }
+        let task = Task { try await self.obtain() }
+        inFlight = task
+        defer { inFlight = nil }
+        return try await task.value
+    }
+
+    private var inFlight: Task<String, any Error>?
+
+    private func obtain() async throws -> String {
         if refresh != nil {
             do {
                 return try await renew()
@@ -47,6 +59,9 @@ actor NFONSession {
 
     /// Forget the access token (after a 401), so the next call renews it.
     func invalidate() { expires = 0 }
+
+    /// When the current access token expires (epoch seconds); nil before login.
+    var expiresAt: Int64? { access == nil ? nil : expires }
 
     private func login() async throws -> String {
         let body = try JSONSerialization.data(withJSONObject: ["username": options.username, "password": options.password])

@@ -32,11 +32,34 @@ public final class NFONSource: Service {
                     group.addTask { await self.streamLoop(path: "/extensions/phone/states", kind: .states) }
                 }
                 group.addTask { await self.directoryLoop() }
+                group.addTask { await self.tokenLoop() }
             }
         }
     }
 
     enum StreamKind { case calls, states }
+
+    /// Refreshes the access token 30 s before it expires, so that requests
+    /// and reconnects find a valid one.
+    private func tokenLoop() async {
+        while !Task.isCancelled {
+            var wait: Duration = .seconds(5)
+            if let expires = await session.expiresAt {
+                let left = expires - WallClock.now().epochSeconds - 30
+                if left <= 0 {
+                    do {
+                        _ = try await session.accessToken()
+                    } catch {
+                        logger.notice("token refresh failed", metadata: ["error": "\(error)"])
+                    }
+                    wait = .seconds(1)
+                } else {
+                    wait = .seconds(min(left, 60))
+                }
+            }
+            try? await Task.sleep(for: wait)
+        }
+    }
 
     private func streamLoop(path: String, kind: StreamKind) async {
         var backoff = Backoff()
@@ -76,19 +99,30 @@ public final class NFONSource: Service {
         var description: String { "HTTP \(status)" }
     }
 
-    private func connectAndRead(path: String, kind: StreamKind) async throws {
+    private func open(_ path: String) async throws -> HTTPStream {
         let token = try await session.accessToken()
-        let stream = try await client.stream(
+        return try await client.stream(
             HTTPRequest(
                 url: options.baseURL + path,
                 headers: [
                     ("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream"), ("User-Agent", options.userAgent),
                 ],
                 timeout: nil, connectTimeout: .seconds(10)))
-        if stream.head.status == 401 {
+    }
+
+    private func connectAndRead(path: String, kind: StreamKind) async throws {
+        var first = try await open(path)
+        if first.head.status == 401 {
+            // One refresh (or login), then one retry.
+            first.cancel()
             await session.invalidate()
-            throw StreamError(status: 401)
+            first = try await open(path)
+            if first.head.status == 401 {
+                await session.invalidate()
+                throw StreamError(status: 401)
+            }
         }
+        let stream = first
         guard stream.head.status == 200 else { throw StreamError(status: stream.head.status) }
         if kind == .calls { await sink.receive(.connected(true)) }
         logger.info("connected to the \(kind == .calls ? "calls" : "states") stream")

@@ -28,6 +28,9 @@ extension Simulator {
             if let u = options.username, u != user || options.password != c.password {
                 return Self.error(.unauthorized, "invalid credentials")
             }
+            if let status = await hub.takeLoginFailure() {
+                return Self.error(HTTPResponse.Status(code: status), "login failed (simulated fault)")
+            }
             return Self.json(await hub.issueTokens(user: user))
         }
         router.put("/v1/login") { request, _ -> Response in
@@ -112,13 +115,13 @@ extension Simulator {
         json(["error": message], status: status)
     }
 
-    static func eventStream(_ stream: AsyncStream<String>) -> Response {
+    static func eventStream(_ stream: AsyncStream<[UInt8]>) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
                 for await text in stream {
-                    try await writer.write(ByteBuffer(string: text))
+                    try await writer.write(ByteBuffer(bytes: text))
                 }
                 try await writer.finish(nil)
             })

@@ -7,9 +7,15 @@ actor SimulatorHub {
     enum TokenKind: Sendable { case access, refresh }
 
     struct Subscriber {
-        var continuation: AsyncStream<String>.Continuation
+        var continuation: AsyncStream<[UInt8]>.Continuation
         var expires: ContinuousClock.Instant
         var lastWrite: ContinuousClock.Instant
+        /// 1 for the first calls stream after start.
+        var index = 0
+        /// Call events sent on this stream.
+        var sent = 0
+        /// Gone silent (a fault): sends nothing more.
+        var silent = false
     }
 
     private let options: SimulatorOptions
@@ -25,6 +31,9 @@ actor SimulatorHub {
     /// Originated calls not yet answered or ended, by uuid.
     private var originated: [String: CallEvent] = [:]
     private(set) var published = 0
+    private var callConnections = 0
+    private var loginFailuresLeft: Int
+    private var faultRandom = SeededRandom(seed: 7)
 
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -34,6 +43,7 @@ actor SimulatorHub {
 
     init(options: SimulatorOptions, initialStates: [LineStateEvent]) {
         self.options = options
+        loginFailuresLeft = options.faults.loginFailures
         for s in initialStates { lineStates[s.extension] = s }
     }
 
@@ -56,6 +66,13 @@ actor SimulatorHub {
 
     func revoke(_ token: String) { tokens[token] = nil }
 
+    /// The status a login must fail with (a fault), if any.
+    func takeLoginFailure() -> Int? {
+        guard loginFailuresLeft > 0 else { return nil }
+        loginFailuresLeft -= 1
+        return options.faults.loginStatus
+    }
+
     private func makeJWT(user: String, kind: String, ttl: Duration) -> String {
         tokenCounter += 1
         let exp = WallClock.now().epochSeconds + ttl.components.seconds
@@ -70,10 +87,11 @@ actor SimulatorHub {
 
     // MARK: Streams
 
-    func subscribeCalls(expires: ContinuousClock.Instant) -> AsyncStream<String> {
-        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+    func subscribeCalls(expires: ContinuousClock.Instant) -> AsyncStream<[UInt8]> {
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
         let id = UUID()
-        callSubscribers[id] = Subscriber(continuation: continuation, expires: expires, lastWrite: .now)
+        callConnections += 1
+        callSubscribers[id] = Subscriber(continuation: continuation, expires: expires, lastWrite: .now, index: callConnections)
         if !hadSubscriber {
             hadSubscriber = true
             for w in firstSubscriber { w.resume() }
@@ -82,11 +100,11 @@ actor SimulatorHub {
         return stream
     }
 
-    func subscribeStates(expires: ContinuousClock.Instant) -> AsyncStream<String> {
-        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+    func subscribeStates(expires: ContinuousClock.Instant) -> AsyncStream<[UInt8]> {
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
         // The snapshot first, then changes.
         for s in lineStates.values.sorted(by: { $0.extension < $1.extension }) {
-            continuation.yield(sse(s))
+            continuation.yield(Array(sse(s).utf8))
         }
         let id = UUID()
         stateSubscribers[id] = Subscriber(continuation: continuation, expires: expires, lastWrite: .now)
@@ -96,12 +114,38 @@ actor SimulatorHub {
     /// Sends to every subscriber, forgetting those whose client went away.
     private func broadcast(_ text: String, to subscribers: inout [UUID: Subscriber]) {
         let now = ContinuousClock.now
-        for id in Array(subscribers.keys) {
-            if case .terminated = subscribers[id]!.continuation.yield(text) {
+        let bytes = Array(text.utf8)
+        for id in Array(subscribers.keys) where !subscribers[id]!.silent {
+            if case .terminated = subscribers[id]!.continuation.yield(bytes) {
                 subscribers[id] = nil
             } else {
                 subscribers[id]!.lastWrite = now
             }
+        }
+    }
+
+    /// Sends one call event to every calls stream, with the configured faults.
+    private func sendCall(_ text: String) {
+        let now = ContinuousClock.now
+        let faults = options.faults
+        for id in Array(callSubscribers.keys) {
+            var s = callSubscribers[id]!
+            if s.silent { continue }
+            var bytes = s.index == 1 ? faults.injection(sent: s.sent, random: &faultRandom) : []
+            bytes += Array(text.utf8)
+            if case .terminated = s.continuation.yield(bytes) {
+                callSubscribers[id] = nil
+                continue
+            }
+            s.sent += 1
+            s.lastWrite = now
+            if s.index == 1, let n = faults.silentAfter, s.sent >= n { s.silent = true }
+            if let n = faults.dropEvery, s.sent >= n {
+                s.continuation.finish()
+                callSubscribers[id] = nil
+                continue
+            }
+            callSubscribers[id] = s
         }
     }
 
@@ -121,7 +165,7 @@ actor SimulatorHub {
         case .call(var call):
             call.updated = now
             published += 1
-            broadcast(sse(call), to: &callSubscribers)
+            sendCall(sse(call))
         case .line(var state):
             state.updated = now
             let previous = lineStates[state.extension]

@@ -22,6 +22,8 @@ public struct SimulatorOptions: Sendable {
     public var startWhenSubscribed = true
     /// Comment lines sent on idle streams.
     public var keepaliveInterval: Duration = .seconds(15)
+    /// Faults to inject (none by default).
+    public var faults = SimulatorFaults()
 
     public init() {}
 }

@@ -28,8 +28,15 @@ enum DeliveryBench {
         say("target concurrency \(concurrency); \(count) deliveries each; POST with a \(Bench.body.count)-byte JSON body")
         let p3 = try child(["delivery-run", "p3", sinkURL])
         let p7 = try child(["delivery-run", "p7", sinkURL])
-        say(String(format: "P3 delivery throughput: %8.0f deliveries/s; wrk %8.0f req/s; ratio %.2f (target >= 0.50)", p3.rate, wrk, p3.rate / wrk))
-        say(String(format: "P7 backlog drain:       %8.0f deliveries/s (%.2f of P3); peak RSS %.0f MB (target: within P6, <= 100 MB)", p7.rate, p7.rate / p3.rate, p7.rssMB))
+        say(
+            String(
+                format: "P3 delivery throughput: %8.0f deliveries/s; wrk %8.0f req/s; ratio %.2f (target >= 0.50)", p3.rate, wrk,
+                p3.rate / wrk))
+        say(
+            String(
+                format:
+                    "P7 backlog drain:       %8.0f deliveries/s (%.2f of P3); peak RSS %.0f MB (target: within P6, <= 100 MB)",
+                p7.rate, p7.rate / p3.rate, p7.rssMB))
     }
 
     static func child(_ args: [String]) throws -> (rate: Double, rssMB: Double) {
@@ -80,7 +87,9 @@ enum DeliveryBench {
             // The backlog is there before the dispatcher starts.
             for b in stride(from: 0, to: count, by: 5000) {
                 var batch = StoreBatch()
-                batch.inserts = requests(b..<min(count, b + 5000)).map { Delivery($0, now: WallClock.now().nanoseconds / 1_000_000) }
+                batch.inserts = requests(b..<min(count, b + 5000)).map {
+                    Delivery($0, now: WallClock.now().nanoseconds / 1_000_000)
+                }
                 try await store.commit(batch)
             }
             start = .now

@@ -44,6 +44,53 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Accept only this password (with --username).")
     var password: String?
 
+    @Option(help: "Keepalive comment interval on idle streams, e.g. 15s.")
+    var keepalive: String = "15s"
+
+    @Option(help: "Fault: the first N logins fail with STATUS (STATUS:N, e.g. 401:2 or 500:3).")
+    var failLogin: String?
+
+    @Option(help: "Fault: close every calls stream after N call events.")
+    var dropEvery: Int?
+
+    @Option(help: "Fault: the first calls stream goes silent after N call events (no keepalives either).")
+    var silentAfter: Int?
+
+    @Option(help: "Fault: the first calls stream sends malformed JSON after N call events.")
+    var malformedAfter: Int?
+
+    @Option(help: "Fault: the first calls stream sends a 2 MiB line after N call events.")
+    var oversizedAfter: Int?
+
+    @Option(help: "Fault: the first calls stream sends 4 KiB of random bytes after N call events.")
+    var garbageAfter: Int?
+
+    func faults() throws -> SimulatorFaults {
+        var f = SimulatorFaults()
+        if let failLogin {
+            let parts = failLogin.split(separator: ":")
+            guard parts.count == 2, let status = Int(parts[0]), (400..<600).contains(status), let n = Int(parts[1]), n >= 0 else {
+                throw CommandFailure.usage("--fail-login: expected STATUS:N such as 401:2, got \(failLogin)")
+            }
+            f.loginStatus = status
+            f.loginFailures = n
+        }
+        for (name, value) in [
+            ("--drop-every", dropEvery), ("--silent-after", silentAfter), ("--malformed-after", malformedAfter),
+            ("--oversized-after", oversizedAfter), ("--garbage-after", garbageAfter),
+        ] {
+            if let v = value, v < (name == "--drop-every" ? 1 : 0) {
+                throw CommandFailure.usage("\(name): expected a count, got \(v)")
+            }
+        }
+        f.dropEvery = dropEvery
+        f.silentAfter = silentAfter
+        f.malformedAfter = malformedAfter
+        f.oversizedAfter = oversizedAfter
+        f.garbageAfter = garbageAfter
+        return f
+    }
+
     func run() async throws {
         guard let address = DurationText.parseAddress(listen) else {
             throw CommandFailure.usage("--listen: expected host:port, got \(listen)")
@@ -55,7 +102,12 @@ struct SimCommand: AsyncParsableCommand {
             throw CommandFailure.usage("--token-ttl: expected a duration like 5m, got \(tokenTTL)")
         }
         guard speed > 0 else { throw CommandFailure.usage("--speed must be greater than 0") }
+        guard let keepaliveInterval = DurationText.parse(keepalive), keepaliveInterval > .zero else {
+            throw CommandFailure.usage("--keepalive: expected a duration like 15s, got \(keepalive)")
+        }
         var options = SimulatorOptions()
+        options.keepaliveInterval = keepaliveInterval
+        options.faults = try faults()
         options.host = address.host
         options.port = address.port
         options.traffic.rate = r

@@ -16,7 +16,8 @@ final class DaemonSetup: Sendable {
 
     init(rules: String, config: String) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-daemon-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir.appendingPathComponent("rules").path, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir.appendingPathComponent("rules").path, withIntermediateDirectories: true)
         try rules.write(toFile: self.rules + "/rules.toml", atomically: true, encoding: .utf8)
         try config.write(toFile: self.config, atomically: true, encoding: .utf8)
     }

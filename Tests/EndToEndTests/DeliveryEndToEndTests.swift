@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -32,8 +33,6 @@ final class Arrivals: Sendable {
     var all: [Entry] { entries.withLock { $0 } }
     func on(_ prefix: String) -> [Entry] { all.filter { $0.path.hasPrefix(prefix) } }
 }
-
-import Synchronization
 
 /// The value of `"call"` in a JSON body.
 func callField(_ body: String) -> String {

@@ -49,7 +49,10 @@ func oneCallScript(_ setup: DaemonSetup, calls: Int = 1, spacingMilliseconds: In
         let fast = #"retry = { attempts = 4, initial = "200ms", factor = 2.0, max = "1s" }"#
         var rules = ""
         for (name, url, extra) in [
-            ("refused", "http://127.0.0.1:\(refusedPort)/refused", #"retry = { attempts = 30, initial = "1s", factor = 1.0, max = "1s" }"#),
+            (
+                "refused", "http://127.0.0.1:\(refusedPort)/refused",
+                #"retry = { attempts = 30, initial = "1s", factor = 1.0, max = "1s" }"#
+            ),
             ("flaky", receiver.base + "/flaky", fast),
             ("retry_after", receiver.base + "/retry-after", fast),
             ("slow", receiver.base + "/slow", fast + "\ntimeout = \"500ms\""),
@@ -96,7 +99,8 @@ func oneCallScript(_ setup: DaemonSetup, calls: Int = 1, spacingMilliseconds: In
         #expect(dead.status == 0)
         for target in ["gone", "bad", "down"] { #expect(dead.stdout.contains("target=\(target)")) }
         #expect(dead.stdout.contains("status=410") && dead.stdout.contains("status=400"))
-        let badID = try #require(dead.stdout.split(separator: "\n").first { $0.contains("target=bad") }?.split(separator: " ").first)
+        let badID = try #require(
+            dead.stdout.split(separator: "\n").first { $0.contains("target=bad") }?.split(separator: " ").first)
         let shown = try await setup.queue(["show", String(badID)])
         #expect(shown.stdout.contains("HTTP 400") && shown.stdout.contains("bad field"))
 
