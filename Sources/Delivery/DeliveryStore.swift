@@ -9,10 +9,11 @@ public protocol DeliveryStore: Sendable {
     /// Writes one batch in one transaction.
     func commit(_ batch: StoreBatch) async throws
 
-    /// Up to `limit` deliveries of `target` that may be sent at `now`:
-    /// pending, due, and first among the pending ones of their order key;
-    /// in queue order.
-    func due(target: String, now: Int64, limit: Int) async throws -> [Delivery]
+    /// Deliveries of `target` that may be sent at `now`: pending, due, and
+    /// first among the pending ones of their order key; in queue order.
+    /// Looks at the first `limit` such deliveries and returns those whose
+    /// `seq` is not in `skipping` (already loaded by the caller).
+    func due(target: String, now: Int64, limit: Int, skipping: Set<Int64>) async throws -> [Delivery]
 
     /// Targets that have pending deliveries.
     func pendingTargets() async throws -> [String]

@@ -6,7 +6,7 @@ struct DispatchState {
     var ready: [String: [Delivery]] = [:]
     /// Loaded (ready or in flight) per target.
     var loaded: [String: Int] = [:]
-    var loadedIDs: Set<String> = []
+    var loadedSeqs: Set<Int64> = []
     var inFlight = 0
     /// Results not yet committed (kept when a commit fails).
     var unwritten = StoreBatch()
@@ -30,7 +30,7 @@ struct DispatchState {
     static func window(concurrency: Int) -> Int { max(32, 2 * concurrency) }
 
     mutating func unload(_ d: Delivery) {
-        loadedIDs.remove(d.id)
+        if let seq = d.seq { loadedSeqs.remove(seq) }
         loaded[d.target, default: 1] -= 1
     }
 }

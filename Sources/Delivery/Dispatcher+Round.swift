@@ -145,13 +145,14 @@ extension Dispatcher {
             if let until = gate.breaker.pausedUntil, nowMono < until { continue }
             let window = DispatchState.window(concurrency: target.concurrency)
             let loaded = s.loaded[name, default: 0]
-            guard loaded <= window * 3 / 4 else { continue }
+            // Refill when half the window is free: fewer, larger reads.
+            guard loaded <= window / 2 else { continue }
             do {
-                let rows = try await store.due(target: name, now: nowEpoch, limit: window)
+                let rows = try await store.due(target: name, now: nowEpoch, limit: window, skipping: s.loadedSeqs)
                 var count = loaded
-                for d in rows where count < window && !s.loadedIDs.contains(d.id) {
+                for d in rows where count < window {
                     s.ready[name, default: []].append(d)
-                    s.loadedIDs.insert(d.id)
+                    if let seq = d.seq { s.loadedSeqs.insert(seq) }
                     count += 1
                 }
                 s.loaded[name] = count
@@ -162,9 +163,10 @@ extension Dispatcher {
     }
 
     private func deadLetterUnknown(_ name: String, _ s: inout DispatchState, nowEpoch: Int64) async {
-        guard let rows = try? await store.due(target: name, now: nowEpoch, limit: 1000), !rows.isEmpty else { return }
+        guard let rows = try? await store.due(target: name, now: nowEpoch, limit: 1000, skipping: s.loadedSeqs), !rows.isEmpty
+        else { return }
         let reason = "target \"\(name)\" is not defined in the current rules"
-        for d in rows where !s.loadedIDs.contains(d.id) {
+        for d in rows {
             s.unwritten.outcomes.append(
                 .init(
                     id: d.id, status: .dead, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastStatus: nil,

@@ -50,12 +50,16 @@ extension Dispatcher {
         s.inFlight -= 1
         s.unload(d)
         s.dirty = true
-        var log = logger
-        log[metadataKey: "delivery.id"] = "\(d.id)"
-        log[metadataKey: "rule"] = "\(d.rule)"
-        log[metadataKey: "target"] = "\(d.target)"
-        log[metadataKey: "call.id"] = "\(d.callID)"
-        log[metadataKey: "attempt"] = "\(f.attempt)"
+        // The delivery's log lines carry its id, rule, target, call and attempt.
+        var log: Logger {
+            var l = logger
+            l[metadataKey: "delivery.id"] = "\(d.id)"
+            l[metadataKey: "rule"] = "\(d.rule)"
+            l[metadataKey: "target"] = "\(d.target)"
+            l[metadataKey: "call.id"] = "\(d.callID)"
+            l[metadataKey: "attempt"] = "\(f.attempt)"
+            return l
+        }
 
         let policy = RetryPolicy(settings: targets[d.target]?.retry ?? RetrySettings())
         let random = Double.random(in: 0..<1)
@@ -111,7 +115,9 @@ extension Dispatcher {
                     s.unwritten.callVars.append((d.callID, name, value))
                 }
             }
-            log.debug("delivered", metadata: ["status": "\(statusText)", "seconds": "\(f.durationSeconds)"])
+            if logger.logLevel <= .debug {
+                log.debug("delivered", metadata: ["status": "\(statusText)", "seconds": "\(f.durationSeconds)"])
+            }
         case .dead(let reason):
             outcome.status = .dead
             outcome.finishedAt = nowEpoch

@@ -82,18 +82,22 @@ extension SQLiteDeliveryStore {
         ]
     }
 
+    /// The columns `delivery(_:)` reads, by position (GRDB looks names up
+    /// case-insensitively, which costs more than the rest of the decoding).
+    static let columns = """
+        seq, id, rule, target, phase, call_id, order_key, method, url, headers, body, body_escaping, uses_call_vars,
+        capture, event_time, created_at, status, attempts, next_attempt_at, last_status, last_error, finished_at
+        """
+
     static func delivery(_ row: Row) -> Delivery {
-        let capture = decodePairs(row["capture"])
+        let capture = decodePairs(row[13])
         return Delivery(
-            seq: row["seq"], id: row["id"], rule: row["rule"], target: row["target"], phase: row["phase"],
-            callID: row["call_id"], orderKey: row["order_key"], method: row["method"], url: row["url"],
-            headers: decodePairs(row["headers"]).map { (name: $0.0, value: $0.1) },
-            body: (row["body"] as Data?).map { [UInt8]($0) },
-            bodyEscaping: Escaping(rawValue: row["body_escaping"]) ?? .none, usesCallVars: row["uses_call_vars"],
-            capture: Dictionary(capture, uniquingKeysWith: { $1 }), eventTime: row["event_time"],
-            createdAt: row["created_at"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
-            attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"], lastStatus: row["last_status"],
-            lastError: row["last_error"], finishedAt: row["finished_at"])
+            seq: row[0], id: row[1], rule: row[2], target: row[3], phase: row[4], callID: row[5], orderKey: row[6],
+            method: row[7], url: row[8], headers: decodePairs(row[9]).map { (name: $0.0, value: $0.1) },
+            body: (row[10] as Data?).map { [UInt8]($0) }, bodyEscaping: Escaping(rawValue: row[11]) ?? .none,
+            usesCallVars: row[12], capture: Dictionary(capture, uniquingKeysWith: { $1 }), eventTime: row[14],
+            createdAt: row[15], status: DeliveryStatus(rawValue: row[16]) ?? .pending, attempts: row[17],
+            nextAttemptAt: row[18], lastStatus: row[19], lastError: row[20], finishedAt: row[21])
     }
 
     /// Name/value pairs as one blob: NUL between fields (a NUL inside a

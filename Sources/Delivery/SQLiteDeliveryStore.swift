@@ -101,18 +101,27 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         }
     }
 
-    public func due(target: String, now: Int64, limit: Int) async throws -> [Delivery] {
+    public func due(target: String, now: Int64, limit: Int, skipping: Set<Int64>) async throws -> [Delivery] {
         try await pool.read { db in
-            try Row.fetchAll(
+            // The positions first (from the indexes alone), then whole rows
+            // only for deliveries the caller does not hold yet.
+            let seqs = try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.seq FROM delivery AS d
+                        WHERE d.target = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                          AND NOT EXISTS (SELECT 1 FROM delivery AS p
+                                          WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq)
+                        ORDER BY d.seq LIMIT ?
+                        """), arguments: [target, now, limit]
+            ).filter { !skipping.contains($0) }
+            guard !seqs.isEmpty else { return [] }
+            let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT * FROM delivery AS d
-                    WHERE d.target = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
-                      AND NOT EXISTS (SELECT 1 FROM delivery AS p
-                                      WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq)
-                    ORDER BY d.seq LIMIT ?
-                    """, arguments: [target, now, limit]
-            ).map(Self.delivery)
+                sql:
+                    "SELECT \(Self.columns) FROM delivery WHERE seq IN (\(seqs.map(String.init).joined(separator: ","))) ORDER BY seq"
+            )
+            return rows.map(Self.delivery)
         }
     }
 
@@ -154,18 +163,18 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         try await pool.read { db in
             if let status {
                 return try Row.fetchAll(
-                    db, sql: "SELECT * FROM delivery WHERE status = ? ORDER BY seq DESC LIMIT ?",
+                    db, sql: "SELECT \(Self.columns) FROM delivery WHERE status = ? ORDER BY seq DESC LIMIT ?",
                     arguments: [status.rawValue, limit]
                 ).map(Self.delivery)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM delivery ORDER BY seq DESC LIMIT ?", arguments: [limit])
+            return try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM delivery ORDER BY seq DESC LIMIT ?", arguments: [limit])
                 .map(Self.delivery)
         }
     }
 
     public func delivery(id: String) async throws -> (Delivery, [Attempt])? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM delivery WHERE id = ?", arguments: [id]) else {
                 return nil
             }
             let attempts = try Row.fetchAll(
