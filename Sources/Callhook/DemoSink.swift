@@ -37,13 +37,8 @@ public final class DemoSink: Sendable {
                     body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
             }
         }
-        var quiet = logger
-        quiet.logLevel = max(.warning, logger.logLevel)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "callhook-demo-sink"),
-            onServerRunning: { [listening] channel in listening.announce(channel.localAddress?.port ?? 0) },
-            logger: quiet)
+        return LoopbackServer.application(
+            router: router, host: host, port: port, name: "callhook-demo-sink", announcer: listening, logger: logger)
     }
 
     private func record(_ request: Request, body: Data) {

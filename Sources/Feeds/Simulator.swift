@@ -33,12 +33,9 @@ public final class Simulator: Service {
     public func publishedCount() async -> Int { await hub.published }
 
     public func run() async throws {
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "callhook-sim"),
-            onServerRunning: { [listening] channel in listening.announce(channel.localAddress?.port ?? 0) },
-            logger: logger.withLevel(.warning)
-        )
+        let app = LoopbackServer.application(
+            router: makeRouter(), host: options.host, port: options.port, name: "callhook-sim", announcer: listening,
+            logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await app.run() }
             group.addTask { try? await cancelWhenGracefulShutdown { try await self.playTimeline() } }
@@ -75,7 +72,7 @@ public final class Simulator: Service {
 }
 
 extension Logger {
-    func withLevel(_ level: Logger.Level) -> Logger {
+    public func withLevel(_ level: Logger.Level) -> Logger {
         var l = self
         l.logLevel = max(level, l.logLevel)
         return l

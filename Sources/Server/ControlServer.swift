@@ -1,4 +1,5 @@
 import Feeds
+import Foundation
 import Hummingbird
 import Logging
 import Prometheus
@@ -34,8 +35,9 @@ public struct ControlServer: Sendable {
         router.get("readyz") { [readiness] _, _ in
             let r = await readiness()
             if r.isReady { return Self.json(.ok, #"{"status":"ready"}"#) }
-            let reasons = r.reasons.map { "\"\(Self.escape($0))\"" }.joined(separator: ",")
-            return Self.json(.serviceUnavailable, #"{"status":"not ready","reasons":["# + reasons + "]}")
+            let body = ["status": "not ready", "reasons": r.reasons] as [String: Any]
+            let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+            return Self.json(.serviceUnavailable, String(decoding: data, as: UTF8.self))
         }
         router.get("metrics") { [registry] _, _ in
             var buffer: [UInt8] = []
@@ -45,31 +47,13 @@ public struct ControlServer: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
         }
-        var quiet = logger
-        quiet.logLevel = max(.warning, logger.logLevel)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "callhook"),
-            onServerRunning: { [listening] channel in listening.announce(channel.localAddress?.port ?? 0) },
-            logger: quiet)
+        return LoopbackServer.application(
+            router: router, host: host, port: port, name: "callhook", announcer: listening, logger: logger)
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where c.value < 0x20: out += " "
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 }

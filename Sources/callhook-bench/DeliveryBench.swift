@@ -20,7 +20,7 @@ import RuleEngine
 /// Each runs in a child process so its RSS is its own.
 enum DeliveryBench {
     static let count = 100_000
-    static let concurrency = 64
+    static let concurrency = Int(ProcessInfo.processInfo.environment["BENCH_CONCURRENCY"] ?? "") ?? 64
 
     /// The orchestrator: sink, wrk, then the two children.
     static func run(sinkURL: String, wrk: Double) throws {
