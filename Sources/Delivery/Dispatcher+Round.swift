@@ -126,6 +126,8 @@ extension Dispatcher {
                 let removed = try await store.prune(before: nowEpoch - keep)
                 if removed > 0 { logger.info("removed deliveries past retention", metadata: ["deliveries": "\(removed)"]) }
             }
+        } catch is CancellationError {
+            return
         } catch {
             logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
         }
@@ -156,6 +158,8 @@ extension Dispatcher {
                     count += 1
                 }
                 s.loaded[name] = count
+            } catch is CancellationError {
+                return
             } catch {
                 logger.error("cannot read the delivery queue", metadata: ["error": "\(error)", "target": "\(name)"])
             }
