@@ -48,6 +48,29 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// Sends a request without a task waiting for it: `completion` is called
+    /// once, with the response or the error, on the client's own thread (keep
+    /// it short). For callers that manage many requests from one loop.
+    /// Returns a handle that cancels the request.
+    @discardableResult
+    public func send(
+        _ request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, HTTPClientError>) -> Void
+    ) -> RequestHandle {
+        let transfer: Transfer
+        do {
+            transfer = try Transfer(request: request, streaming: false)
+        } catch {
+            completion(.failure(error))
+            return RequestHandle(cancel: {})
+        }
+        transfer.waiter = .callback(completion)
+        if !loop.send(.add(transfer)) {
+            transfer.complete(.failure(Self.shutdownError))
+        }
+        let loop = self.loop
+        return RequestHandle(cancel: { loop.send(.cancel(transfer, Self.cancelledError)) })
+    }
+
     /// Sends a request and returns as soon as the response head has arrived;
     /// the body is read from the returned stream as it comes. The stream
     /// holds at most about 1 MiB unread: beyond that the transfer pauses
@@ -76,4 +99,14 @@ public final class HTTPClient: Sendable {
 
     static let cancelledError = HTTPClientError(kind: .cancelled, message: "the request was cancelled")
     static let shutdownError = HTTPClientError(kind: .shutdown, message: "the HTTP client was shut down")
+}
+
+/// Cancels a request sent with `HTTPClient.send`: its completion gets a
+/// `cancelled` error unless it has already finished.
+public struct RequestHandle: Sendable {
+    let cancelAction: @Sendable () -> Void
+
+    init(cancel: @escaping @Sendable () -> Void) { cancelAction = cancel }
+
+    public func cancel() { cancelAction() }
 }

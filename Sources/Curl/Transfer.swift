@@ -17,6 +17,8 @@ final class Transfer: @unchecked Sendable {
     enum Waiter {
         case response(CheckedContinuation<HTTPResponse, any Error>)
         case head(CheckedContinuation<HTTPResponseHead, any Error>)
+        /// Called on the loop thread (`HTTPClient.send`).
+        case callback(@Sendable (Result<HTTPResponse, HTTPClientError>) -> Void)
         case none
     }
 
@@ -201,6 +203,7 @@ final class Transfer: @unchecked Sendable {
             switch w {
             case .response(let c): c.resume(returning: makeResponse())
             case .head(let c): c.resume(returning: HTTPResponseHead(status: status, headers: headers))
+            case .callback(let done): done(.success(makeResponse()))
             case .none: break
             }
             channel?.finish(nil)
@@ -208,6 +211,7 @@ final class Transfer: @unchecked Sendable {
             switch w {
             case .response(let c): c.resume(throwing: error)
             case .head(let c): c.resume(throwing: error)
+            case .callback(let done): done(.failure(error))
             case .none: break
             }
             channel?.finish(error)

@@ -21,6 +21,10 @@ extension Dispatcher {
         let nowMono = monotonic()
         let current = targets.withLock { $0 }
         for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current) }
+        // Refill the slots just freed from what is already loaded before
+        // waiting for the commit, so that requests stay in flight meanwhile.
+        var ignored = Int64.max
+        if !stop { start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &ignored) }
 
         var batch = s.unwritten
         batch.inserts = inserts
@@ -97,6 +101,7 @@ extension Dispatcher {
             logger.warning(
                 "requests still in flight after the shutdown grace period are cancelled; they stay queued",
                 metadata: ["in_flight": "\(s.inFlight)"])
+            for handle in inFlightHandles.withLock({ $0.takeAll() }) { handle.cancel() }
             group.cancelAll()
         }
         setWake(s.stopDeadline ?? nowMono)
@@ -203,10 +208,7 @@ extension Dispatcher {
                     let d = list[started]
                     started += 1
                     s.inFlight += 1
-                    group.addTask {
-                        let f = await self.send(d, target: target)
-                        self.post(f)
-                    }
+                    begin(d, target: target, group: &group)
                 case .wait(let until):
                     wakeAt = min(wakeAt, until)
                     break loop

@@ -4,15 +4,28 @@ import Logging
 import RuleEngine
 
 extension Dispatcher {
-    /// One attempt: fills in `call.vars`, adds the delivery headers and the
-    /// signature, and sends.
-    func send(_ d: Delivery, target: Target) async -> Finished {
+    /// Starts one attempt. Requests without `call.vars` go out at once from
+    /// the loop; the others first read the call's captured values.
+    func begin(_ d: Delivery, target: Target, group: inout DiscardingTaskGroup) {
+        guard d.usesCallVars else {
+            fire(d, target: target, values: [:])
+            return
+        }
+        group.addTask {
+            let values = (try? await self.store.callVars(callID: d.callID)) ?? [:]
+            self.fire(d, target: target, values: values)
+        }
+    }
+
+    /// Adds the delivery headers and the signature, fills in `call.vars`,
+    /// and hands the request to the client; the result comes back through
+    /// the inbox.
+    private func fire(_ d: Delivery, target: Target, values: [String: String]) {
         let attempt = d.attempts + 1
         var url = d.url
         var headers = d.headers
         var body = d.body
         if d.usesCallVars {
-            let values = (try? await store.callVars(callID: d.callID)) ?? [:]
             url = CallVars.substitute(url, values: values, escaping: .url)
             headers = headers.map { ($0.name, CallVars.substitute($0.value, values: values, escaping: .header)) }
             body = body.map {
@@ -32,15 +45,14 @@ extension Dispatcher {
             tls: TLSOptions(verify: target.tlsVerify, caFile: target.caFile))
         let startedAt = Self.epochMillis()
         let clock = ContinuousClock.now
-        let result: Result<HTTPResponse, HTTPClientError>
-        do {
-            result = .success(try await client.execute(request))
-        } catch {
-            result = .failure(error)
+        let key = d.seq ?? -1
+        let handle = client.send(request) { result in
+            let elapsed = ContinuousClock.now - clock
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            self.inFlightHandles.withLock { $0.finished(key) }
+            self.post(Finished(delivery: d, attempt: attempt, startedAt: startedAt, durationSeconds: seconds, result: result))
         }
-        let elapsed = ContinuousClock.now - clock
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Finished(delivery: d, attempt: attempt, startedAt: startedAt, durationSeconds: seconds, result: result)
+        inFlightHandles.withLock { $0.started(key, handle) }
     }
 
     /// Applies one attempt's result: `RetryPolicy` decides, the outcome is
@@ -94,7 +106,8 @@ extension Dispatcher {
         }
 
         var outcome = StoreBatch.Outcome(
-            id: d.id, status: .pending, attempts: f.attempt, nextAttemptAt: nowEpoch, lastStatus: status, lastError: error,
+            id: d.id, seq: d.seq, status: .pending, attempts: f.attempt, nextAttemptAt: nowEpoch, lastStatus: status,
+            lastError: error,
             finishedAt: nil,
             attempt: Attempt(
                 number: f.attempt, startedAt: f.startedAt, durationSeconds: f.durationSeconds, status: status, error: error,

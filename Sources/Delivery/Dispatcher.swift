@@ -50,6 +50,9 @@ public final class Dispatcher: Service {
         }
     }
 
+    /// Requests on their way, by delivery `seq`, to cancel at shutdown.
+    let inFlightHandles = Mutex(InFlightRequests())
+
     /// What the loop has not looked at yet.
     struct Inbox {
         var inserts: [Delivery] = []

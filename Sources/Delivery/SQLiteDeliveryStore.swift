@@ -76,15 +76,26 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                         UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
                             last_error = ?, finished_at = ? WHERE id = ?
                         """)
+                let updateBySeq = try db.cachedStatement(
+                    sql: """
+                        UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
+                            last_error = ?, finished_at = ? WHERE seq = ?
+                        """)
                 let attempt = try db.cachedStatement(
                     sql: """
                         INSERT INTO attempt (delivery_id, n, started_at, duration, status, error, response)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """)
                 for o in batch.outcomes {
-                    try update.execute(arguments: [
-                        o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, o.id,
-                    ])
+                    if let seq = o.seq {
+                        try updateBySeq.execute(arguments: [
+                            o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, seq,
+                        ])
+                    } else {
+                        try update.execute(arguments: [
+                            o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, o.id,
+                        ])
+                    }
                     if let a = o.attempt {
                         try attempt.execute(arguments: [
                             o.id, a.number, a.startedAt, a.durationSeconds, a.status, a.error, Data(a.response),

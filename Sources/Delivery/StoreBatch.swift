@@ -10,6 +10,8 @@ public struct StoreBatch: Sendable {
     /// What became of one delivery after an attempt.
     public struct Outcome: Sendable {
         public var id: String
+        /// The delivery's position, when known: found faster than by id.
+        public var seq: Int64?
         public var status: DeliveryStatus
         public var attempts: Int
         public var nextAttemptAt: Int64
@@ -19,10 +21,12 @@ public struct StoreBatch: Sendable {
         public var attempt: Attempt?
 
         public init(
-            id: String, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastStatus: Int?, lastError: String?,
+            id: String, seq: Int64? = nil, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastStatus: Int?,
+            lastError: String?,
             finishedAt: Int64?, attempt: Attempt?
         ) {
             self.id = id
+            self.seq = seq
             self.status = status
             self.attempts = attempts
             self.nextAttemptAt = nextAttemptAt

@@ -1,0 +1,23 @@
+import Curl
+
+/// Handles of the requests on their way, to cancel them at the end of the
+/// shutdown grace period. A completion can run before `started` (an
+/// immediate failure); `finishedEarly` keeps such handles out.
+struct InFlightRequests {
+    private var handles: [Int64: RequestHandle] = [:]
+    private var finishedEarly: Set<Int64> = []
+
+    mutating func started(_ key: Int64, _ handle: RequestHandle) {
+        if finishedEarly.remove(key) == nil { handles[key] = handle }
+    }
+
+    mutating func finished(_ key: Int64) {
+        if handles.removeValue(forKey: key) == nil { finishedEarly.insert(key) }
+    }
+
+    /// Takes every handle (to cancel them).
+    mutating func takeAll() -> [RequestHandle] {
+        defer { handles.removeAll() }
+        return Array(handles.values)
+    }
+}
