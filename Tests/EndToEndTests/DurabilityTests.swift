@@ -34,7 +34,7 @@ func incomingRules(_ url: String, concurrency: Int, extra: String = "") -> Strin
         let receiver = try await TestHTTPServer.start(threads: 2) { r in
             arrivals.record(r)
             let slow = r.uri == "/incoming" && callField(r.text) == held
-            return .json("{}", afterMilliseconds: slow ? 1500 : 0)
+            return .json("{}", afterMilliseconds: slow ? 2500 : 0)
         }
         defer { Task { await receiver.stop() } }
         let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: 4), config: "")
@@ -59,13 +59,13 @@ func incomingRules(_ url: String, concurrency: Int, extra: String = "") -> Strin
         #expect(heldFirst.path == "/incoming")
         let heldLater = got.filter { callField($0.body) == held }.dropFirst()
         #expect(heldLater.map(\.path) == ["/answered", "/ended"])
-        // Sent only after the held answer came back, 1.5 s after it arrived.
-        #expect(heldLater.allSatisfy { $0.at - heldFirst.at >= .milliseconds(1500) })
+        // Sent only after the held answer came back, 2.5 s after it arrived.
+        #expect(heldLater.allSatisfy { $0.at - heldFirst.at >= .milliseconds(2500) })
         // The other calls flowed meanwhile, in their own order.
         for c in 2...3 {
             let other = got.filter { callField($0.body) == Script.uuid(c) }
             #expect(other.map(\.path) == ["/incoming", "/answered", "/ended"])
-            #expect(other.allSatisfy { $0.at - heldFirst.at < .milliseconds(1500) })
+            #expect(other.allSatisfy { $0.at - heldFirst.at < .milliseconds(2500) })
         }
     }
 
