@@ -71,16 +71,41 @@ public actor Pipeline: EventSink {
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
         metrics.event(phase: result.phase.rawValue)
         for rule in result.matchedRules { metrics.match(rule: rule) }
-        if !result.requests.isEmpty {
+        if !result.requests.isEmpty { await queue(result.requests) }
+        observer?(result)
+    }
+
+    /// Writes requests to the queue. While the queue cannot be written the
+    /// pipeline waits and tries again every second (the source waits with
+    /// it) rather than drop them; only shutdown gives up.
+    private func queue(_ requests: [RenderedRequest]) async {
+        var failing = false
+        while true {
             do {
-                try await dispatcher.submit(result.requests)
+                try await dispatcher.submit(requests)
+                if failing { logger.notice("requests queued after the delivery queue recovered") }
+                return
+            } catch Dispatcher.SubmitError.stopping {
+                stats.unqueuedCount.add(requests.count, ordering: .relaxed)
+                logger.warning(
+                    "requests not queued: shutting down",
+                    metadata: ["call.id": "\(requests[0].callID)", "requests": "\(requests.count)"])
+                return
             } catch {
-                stats.unqueuedCount.add(result.requests.count, ordering: .relaxed)
-                logger.error(
-                    "requests not queued", metadata: ["call.id": "\(result.requests[0].callID)", "error": "\(error)"])
+                if !failing {
+                    failing = true
+                    logger.error(
+                        "requests not queued yet; retrying every second",
+                        metadata: ["call.id": "\(requests[0].callID)", "error": "\(error)"])
+                }
+                if Task.isCancelled {
+                    stats.unqueuedCount.add(requests.count, ordering: .relaxed)
+                    logger.error("requests not queued: the source stopped while the queue was failing")
+                    return
+                }
+                try? await Task.sleep(for: .seconds(1))
             }
         }
-        observer?(result)
     }
 
     private func expireIfDue(_ now: EventTime) {
