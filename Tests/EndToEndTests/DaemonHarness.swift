@@ -14,7 +14,7 @@ final class DaemonSetup: Sendable {
     var data: String { dir.appendingPathComponent("data").path }
     var config: String { dir.appendingPathComponent("callhook.toml").path }
 
-    init(rules: String, config: String) throws {
+    init(rules: String, config: String = "") throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             atPath: dir.appendingPathComponent("rules").path, withIntermediateDirectories: true)
@@ -42,6 +42,19 @@ final class DaemonSetup: Sendable {
         return (p, port)
     }
 
+    /// Plays `script` (simulator script lines) on `callhook sim` and starts
+    /// `callhook run` with `kind = "nfon"` against it; returns both
+    /// processes and the daemon's server port.
+    func startAgainstSimulator(
+        _ script: [String], simFlags: [String] = [], nfon: String = ""
+    ) async throws -> (sim: CallhookProcess, daemon: CallhookProcess, port: Int) {
+        let path = try write(script.joined(separator: "\n"), to: "calls.jsonl")
+        let (sim, base) = try await startScriptedSimulator(script: path, extra: simFlags)
+        try nfonConfig(base: base, extra: nfon).write(toFile: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try await startDaemon()
+        return (sim, daemon, port)
+    }
+
     /// Runs `callhook queue …` against this setup's queue.
     func queue(_ args: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         try await CallhookProcess.run(["queue"] + args + ["--config", config])
@@ -59,6 +72,11 @@ func startScriptedSimulator(script: String, extra: [String] = []) async throws -
 
 /// Lines of a simulator script (NFON call objects).
 enum Script {
+    /// Ring events of calls 1…`calls`, `spacing` ms apart.
+    static func rings(_ calls: Int, spacing: Int = 0) -> [String] {
+        (1...calls).map { call(uuid($0), "ring", at: $0 * spacing) }
+    }
+
     /// One call object of tenant K1234, `ms` after 09:00 on a Tuesday.
     static func call(
         _ uuid: String, _ state: String, ext: String = "100", caller: String = "4989123456", at ms: Int, error: String? = nil

@@ -84,16 +84,12 @@ func callField(_ body: String) -> String {
             path = "/tickets/{{call.vars.ticket}}"
             json = { event = "{{event}}", call = "{{call.id}}", ticket = "{{call.vars.ticket}}" }
             """
-        let setupDir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-script-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: setupDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: setupDir) }
-        let scriptPath = setupDir.appendingPathComponent("calls.jsonl").path
-        try lines.joined(separator: "\n").write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        let (sim, base) = try await startScriptedSimulator(script: scriptPath)
-        defer { sim.signal(SIGKILL) }
-        let setup = try DaemonSetup(rules: rules, config: nfonConfig(base: base))
-        let (daemon, port) = try await setup.startDaemon()
-        defer { daemon.signal(SIGKILL) }
+        let setup = try DaemonSetup(rules: rules)
+        let (sim, daemon, port) = try await setup.startAgainstSimulator(lines)
+        defer {
+            sim.signal(SIGKILL)
+            daemon.signal(SIGKILL)
+        }
 
         try await receiver.wait(timeout: .seconds(30)) { $0.requests.count >= 9 }
         let got = arrivals.all
@@ -117,7 +113,7 @@ func callField(_ body: String) -> String {
         let requests = got.map { e -> [String: Any] in
             ["body": e.body, "headers": e.headers.filter { $0.key.hasPrefix("webhook-") }]
         }
-        let input = setupDir.appendingPathComponent("signed.json")
+        let input = setup.dir.appendingPathComponent("signed.json")
         try JSONSerialization.data(withJSONObject: ["secret": Self.secret, "requests": requests]).write(to: input)
         let verify = Process()
         verify.executableURL = URL(fileURLWithPath: "/usr/bin/env")

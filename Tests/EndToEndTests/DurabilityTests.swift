@@ -37,7 +37,7 @@ func incomingRules(_ url: String, concurrency: Int, extra: String = "") -> Strin
             return .json("{}", afterMilliseconds: slow ? 2500 : 0)
         }
         defer { Task { await receiver.stop() } }
-        let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: 4), config: "")
+        let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: 4))
         var lines: [String] = []
         for c in 1...3 {
             let u = Script.uuid(c)
@@ -46,12 +46,11 @@ func incomingRules(_ url: String, concurrency: Int, extra: String = "") -> Strin
                 Script.call(u, "hangup", ext: "10\(c)", at: 400 + c * 10),
             ]
         }
-        let script = try setup.write(lines.joined(separator: "\n"), to: "calls.jsonl")
-        let (sim, base) = try await startScriptedSimulator(script: script)
-        defer { sim.signal(SIGKILL) }
-        try nfonConfig(base: base).write(toFile: setup.config, atomically: true, encoding: .utf8)
-        let (daemon, _) = try await setup.startDaemon()
-        defer { daemon.signal(SIGKILL) }
+        let (sim, daemon, _) = try await setup.startAgainstSimulator(lines)
+        defer {
+            sim.signal(SIGKILL)
+            daemon.signal(SIGKILL)
+        }
 
         try await receiver.wait(timeout: .seconds(30)) { $0.requests.count >= 9 }
         let got = arrivals.all
@@ -79,12 +78,9 @@ func incomingRules(_ url: String, concurrency: Int, extra: String = "") -> Strin
         }
         defer { Task { await receiver.stop() } }
         let concurrency = 4
-        let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: concurrency), config: "")
-        let script = try oneCallScript(setup, calls: 400, spacingMilliseconds: 2)
-        let (sim, base) = try await startScriptedSimulator(script: script)
+        let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: concurrency))
+        let (sim, daemon, _) = try await setup.startAgainstSimulator(Script.rings(400, spacing: 2))
         defer { sim.signal(SIGKILL) }
-        try nfonConfig(base: base).write(toFile: setup.config, atomically: true, encoding: .utf8)
-        let (daemon, _) = try await setup.startDaemon()
         try await receiver.wait(timeout: .seconds(30)) { $0.requests.count >= 80 }
         daemon.signal(SIGKILL)
         _ = await daemon.waitForExit()
@@ -119,12 +115,9 @@ func incomingRules(_ url: String, concurrency: Int, extra: String = "") -> Strin
         let hanging = try await TestHTTPServer.start { _ in CannedResponse(hang: true) }
         let port = hanging.port
         let setup = try DaemonSetup(
-            rules: incomingRules(hanging.base, concurrency: 2, extra: #"timeout = "60s""#), config: "")
-        let script = try oneCallScript(setup, calls: 5, spacingMilliseconds: 10)
-        let (sim, base) = try await startScriptedSimulator(script: script)
+            rules: incomingRules(hanging.base, concurrency: 2, extra: #"timeout = "60s""#))
+        let (sim, daemon, _) = try await setup.startAgainstSimulator(Script.rings(5, spacing: 10))
         defer { sim.signal(SIGKILL) }
-        try nfonConfig(base: base).write(toFile: setup.config, atomically: true, encoding: .utf8)
-        let (daemon, _) = try await setup.startDaemon()
         try await hanging.wait(timeout: .seconds(30)) { $0.requests.count >= 2 }
         try await eventually("all five queued") { try await setup.queue(["stats"]).stdout.contains("pending   5") }
         let start = ContinuousClock.now

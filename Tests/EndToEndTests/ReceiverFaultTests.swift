@@ -7,12 +7,6 @@ import Testing
     import Glibc
 #endif
 
-/// Writes a one-call script and returns its path (in `setup`'s directory).
-func oneCallScript(_ setup: DaemonSetup, calls: Int = 1, spacingMilliseconds: Int = 0) throws -> String {
-    let lines = (1...calls).map { Script.call(Script.uuid($0), "ring", at: $0 * spacingMilliseconds) }
-    return try setup.write(lines.joined(separator: "\n"), to: "calls.jsonl")
-}
-
 @Suite struct ReceiverFaultTests {
     /// runtime.md's retry rules, one target per fault, against the real
     /// binary: each retried or dead-lettered as it says, everything
@@ -66,12 +60,12 @@ func oneCallScript(_ setup: DaemonSetup, calls: Int = 1, spacingMilliseconds: In
         for name in ["refused", "flaky", "retry_after", "slow", "gone", "bad", "down"] {
             rules += "[[rule.webhook]]\ntarget = \"\(name)\"\njson = { call = \"{{call.id}}\" }\n"
         }
-        let setup = try DaemonSetup(rules: rules, config: "")
-        let (sim, base) = try await startScriptedSimulator(script: try oneCallScript(setup))
-        defer { sim.signal(SIGKILL) }
-        try nfonConfig(base: base).write(toFile: setup.config, atomically: true, encoding: .utf8)
-        let (daemon, port) = try await setup.startDaemon()
-        defer { daemon.signal(SIGKILL) }
+        let setup = try DaemonSetup(rules: rules)
+        let (sim, daemon, port) = try await setup.startAgainstSimulator(Script.rings(1))
+        defer {
+            sim.signal(SIGKILL)
+            daemon.signal(SIGKILL)
+        }
 
         // Retried until delivered: 503 twice, 503 with Retry-After, a 30 s answer cut at 500 ms.
         try await eventually("flaky, retry-after and slow delivered") {

@@ -64,18 +64,17 @@ func metricValue(_ text: String, _ series: String) -> Double? {
             return .json("{}")
         }
         defer { Task { await receiver.stop() } }
-        let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: 4), config: "")
+        let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: 4))
         // Three calls at once (they meet the fault), then two more 3.5 s
         // later, after any reconnect (the first backoff is at most 0.5 s,
         // login failures add 0.5 s and 1 s).
         var lines = (1...3).map { Script.call(Script.uuid($0), "ring", at: $0 * 20) }
         lines += (4...5).map { Script.call(Script.uuid($0), "ring", at: 3500 + $0 * 20) }
-        let script = try setup.write(lines.joined(separator: "\n"), to: "calls.jsonl")
-        let (sim, base) = try await startScriptedSimulator(script: script, extra: fault.simFlags)
-        defer { sim.signal(SIGKILL) }
-        try nfonConfig(base: base, extra: fault.nfon).write(toFile: setup.config, atomically: true, encoding: .utf8)
-        let (daemon, port) = try await setup.startDaemon()
-        defer { daemon.signal(SIGKILL) }
+        let (sim, daemon, port) = try await setup.startAgainstSimulator(lines, simFlags: fault.simFlags, nfon: fault.nfon)
+        defer {
+            sim.signal(SIGKILL)
+            daemon.signal(SIGKILL)
+        }
 
         let late = [Script.uuid(4), Script.uuid(5)]
         try await eventually(timeout: .seconds(30), "calls after the fault delivered (\(fault))") {
@@ -96,13 +95,13 @@ func metricValue(_ text: String, _ series: String) -> Double? {
     /// `/readyz` answers 503 with a reason while the source cannot connect,
     /// and 200 once it has.
     @Test func readinessFollowsTheSource() async throws {
-        let setup = try DaemonSetup(rules: incomingRules("http://127.0.0.1:9", concurrency: 1), config: "")
-        let script = try setup.write(Script.call(Script.uuid(1), "ring", at: 0), to: "calls.jsonl")
-        let (sim, base) = try await startScriptedSimulator(script: script, extra: ["--fail-login", "500:3"])
-        defer { sim.signal(SIGKILL) }
-        try nfonConfig(base: base).write(toFile: setup.config, atomically: true, encoding: .utf8)
-        let (daemon, port) = try await setup.startDaemon()
-        defer { daemon.signal(SIGKILL) }
+        let setup = try DaemonSetup(rules: incomingRules("http://127.0.0.1:9", concurrency: 1))
+        let (sim, daemon, port) = try await setup.startAgainstSimulator(
+            Script.rings(1), simFlags: ["--fail-login", "500:3"])
+        defer {
+            sim.signal(SIGKILL)
+            daemon.signal(SIGKILL)
+        }
         // Three failed logins with backoff: at least 0.25 + 0.5 + 1 s before it connects.
         let first = try await httpGet(port, "/readyz")
         #expect(first.status == 503)
