@@ -191,16 +191,7 @@ public final class NFONSource: Service {
     private func directoryLoop() async {
         while !Task.isCancelled {
             do {
-                let token = try await session.accessToken()
-                let r = try await client.execute(
-                    HTTPRequest(
-                        url: options.baseURL + "/extensions/phone/data",
-                        headers: [
-                            ("Authorization", "Bearer \(token)"), ("Accept", "application/json"),
-                            ("User-Agent", options.userAgent),
-                        ],
-                        maxResponseBytes: 8 << 20))
-                if r.status == 401 { await session.invalidate() }
+                let r = try await fetchDirectory()
                 if r.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [[String: Any]] {
                     var directory: [String: String] = [:]
                     for e in list {
@@ -218,6 +209,27 @@ public final class NFONSource: Service {
             }
             try? await Task.sleep(for: .seconds(10))
         }
+    }
+
+    /// `GET /extensions/phone/data`; a 401 gets one refresh (or login) and
+    /// one retry.
+    private func fetchDirectory() async throws -> HTTPResponse {
+        func get() async throws -> HTTPResponse {
+            let token = try await session.accessToken()
+            return try await client.execute(
+                HTTPRequest(
+                    url: options.baseURL + "/extensions/phone/data",
+                    headers: [
+                        ("Authorization", "Bearer \(token)"), ("Accept", "application/json"), ("User-Agent", options.userAgent),
+                    ],
+                    maxResponseBytes: 8 << 20))
+        }
+        let first = try await get()
+        guard first.status == 401 else { return first }
+        await session.invalidate()
+        let second = try await get()
+        if second.status == 401 { await session.invalidate() }
+        return second
     }
 }
 
