@@ -17,7 +17,7 @@ extension Dispatcher {
             }
             return (box.inserts, box.waiters, box.finished)
         }
-        let nowEpoch = Self.epochMillis()
+        let nowEpoch = epochMillis()
         let nowMono = monotonic()
         let current = targets.withLock { $0 }
         for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current) }

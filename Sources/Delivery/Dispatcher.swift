@@ -29,7 +29,8 @@ public final class Dispatcher: Service {
     /// Monotonic nanoseconds at which the ticker wakes the loop.
     let wakeAt = Atomic<Int64>(0)
     let stopping = Atomic<Bool>(false)
-    let epoch = ContinuousClock.now
+    /// Monotonic and wall time and jitter: every reading of time goes through it.
+    let clock: PipelineClock
     /// How long in-flight requests get at shutdown.
     public let shutdownGrace: Duration
     /// How long delivered and dead deliveries are kept.
@@ -63,8 +64,9 @@ public final class Dispatcher: Service {
 
     public init(
         store: any DeliveryStore, client: HTTPClient, targets: [String: Target], version: String, logger: Logger,
-        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10)
+        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system
     ) {
+        self.clock = clock
         self.store = store
         self.retention = retention
         self.shutdownGrace = shutdownGrace
@@ -86,7 +88,7 @@ public final class Dispatcher: Service {
     public func submit(_ requests: [RenderedRequest]) async throws {
         guard !requests.isEmpty else { return }
         guard !stopping.load(ordering: .relaxed) else { throw SubmitError.stopping }
-        let now = Self.epochMillis()
+        let now = epochMillis()
         let deliveries = requests.map { Delivery($0, now: now) }
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             let accepted = inbox.withLock { box -> Bool in
@@ -103,13 +105,14 @@ public final class Dispatcher: Service {
 
     func wake() { wakeContinuation.yield() }
 
-    static func epochMillis() -> Int64 { WallClock.now().nanoseconds / 1_000_000 }
+    /// Wall-clock milliseconds since the epoch (stored times).
+    func epochMillis() -> Int64 { clock.wallMilliseconds }
 
-    /// Monotonic nanoseconds since this dispatcher was made.
-    func monotonic() -> Int64 {
-        let d = ContinuousClock.now - epoch
-        return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
-    }
+    /// Monotonic nanoseconds (intervals, deadlines, the breaker).
+    func monotonic() -> Int64 { clock.monotonicNanoseconds() }
+
+    /// A value in [0, 1) for the retry jitter.
+    func random() -> Double { clock.random() }
 
     public func run() async throws {
         await withGracefulShutdownHandler {

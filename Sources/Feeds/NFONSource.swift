@@ -14,9 +14,14 @@ public final class NFONSource: Service {
     let sink: any EventSink
     let logger: Logger
     let session: NFONSession
+    /// The idle watchdog reads its monotonic time.
+    let clock: PipelineClock
 
-    public init(options: NFONOptions, client: HTTPClient, sink: any EventSink, logger: Logger) {
+    public init(
+        options: NFONOptions, client: HTTPClient, sink: any EventSink, logger: Logger, clock: PipelineClock = .system
+    ) {
         self.options = options
+        self.clock = clock
         self.client = client
         self.sink = sink
         self.logger = logger
@@ -127,7 +132,7 @@ public final class NFONSource: Service {
         if kind == .calls { await sink.receive(.connected(true)) }
         logger.info("connected to the \(kind == .calls ? "calls" : "states") stream")
 
-        let lastActivity = ActivityMark()
+        let lastActivity = ActivityMark(clock: clock)
         let idle = options.idleTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -231,12 +236,4 @@ public final class NFONSource: Service {
         if second.status == 401 { await session.invalidate() }
         return second
     }
-}
-
-/// When a stream last showed a sign of life, shared by its reader and its watchdog.
-final class ActivityMark: Sendable {
-    private let last = Atomic<Int64>(WallClock.now().nanoseconds)
-    func touch() { last.store(WallClock.now().nanoseconds, ordering: .relaxed) }
-    /// Nanoseconds since the last sign of life.
-    var silence: Int64 { WallClock.now().nanoseconds - last.load(ordering: .relaxed) }
 }
