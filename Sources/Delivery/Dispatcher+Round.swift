@@ -101,7 +101,7 @@ extension Dispatcher {
             logger.warning(
                 "requests still in flight after the shutdown grace period are cancelled; they stay queued",
                 metadata: ["in_flight": "\(s.inFlight)"])
-            for handle in inFlightHandles.withLock({ $0.takeAll() }) { handle.cancel() }
+            for cancel in inFlightHandles.withLock({ $0.takeAll() }) { cancel() }
             group.cancelAll()
         }
         setWake(s.stopDeadline ?? nowMono)

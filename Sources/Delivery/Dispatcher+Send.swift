@@ -40,7 +40,7 @@ extension Dispatcher {
         let startedAt = epochMillis()
         let started = monotonic()
         let key = d.seq ?? -1
-        let handle = client.send(request) { result in
+        let handle = sender.send(request) { result in
             let seconds = Double(self.monotonic() - started) / 1e9
             self.inFlightHandles.withLock { $0.finished(key) }
             self.post(Finished(delivery: d, attempt: attempt, startedAt: startedAt, durationSeconds: seconds, result: result))

@@ -19,7 +19,7 @@ import Synchronization
 public final class Dispatcher: Service {
     public let stats = DeliveryStats()
     let store: any DeliveryStore
-    let client: HTTPClient
+    let sender: DeliverySender
     let logger: Logger
     let version: String
     let targets: Mutex<[String: Target]>
@@ -62,15 +62,24 @@ public final class Dispatcher: Service {
         var closed = false
     }
 
-    public init(
+    public convenience init(
         store: any DeliveryStore, client: HTTPClient, targets: [String: Target], version: String, logger: Logger,
+        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system
+    ) {
+        self.init(
+            store: store, sender: .client(client), targets: targets, version: version, logger: logger, retention: retention,
+            shutdownGrace: shutdownGrace, clock: clock)
+    }
+
+    public init(
+        store: any DeliveryStore, sender: DeliverySender, targets: [String: Target], version: String, logger: Logger,
         retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system
     ) {
         self.clock = clock
         self.store = store
         self.retention = retention
         self.shutdownGrace = shutdownGrace
-        self.client = client
+        self.sender = sender
         self.logger = logger
         self.version = version
         self.targets = Mutex(targets)
