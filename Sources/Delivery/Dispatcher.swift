@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Calls
 import Curl
 import Logging
@@ -145,18 +146,16 @@ public final class Dispatcher: Service {
         }
     }
 
-    /// Wakes the loop at `wakeAt`. Sleeps at most 50 ms at a time, so a
-    /// deadline moved earlier is not missed by more than that.
+    /// Wakes the loop at `wakeAt`, looking every 25 ms (so a deadline is
+    /// met within that). It runs on through the shutdown grace period (the
+    /// drain needs its deadline) and ends when the loop's task group is
+    /// cancelled.
     private func tick() async {
-        while !Task.isCancelled {
-            let now = monotonic()
-            let at = wakeAt.load(ordering: .relaxed)
-            if now >= at {
+        for await _ in AsyncTimerSequence.repeating(every: .milliseconds(25)) {
+            if monotonic() >= wakeAt.load(ordering: .relaxed) {
                 wakeAt.store(.max, ordering: .relaxed)
                 wake()
-                continue
             }
-            try? await Task.sleep(for: .nanoseconds(min(at - now, 50_000_000)))
         }
     }
 }
