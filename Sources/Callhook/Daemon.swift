@@ -104,7 +104,8 @@ public struct Daemon: Sendable {
             nfon.lineStates = config.nfon.lineStates
             nfon.directoryRefresh = config.nfon.directoryRefresh
             nfon.idleTimeout = config.nfon.idleTimeout
-            services.append(.init(service: NFONSource(options: nfon, client: client, sink: pipeline, logger: logger, clock: clock)))
+            services.append(
+                .init(service: NFONSource(options: nfon, client: client, sink: pipeline, logger: logger, clock: clock)))
         case .simulator:
             var sim = SimulatorOptions()
             sim.port = 0

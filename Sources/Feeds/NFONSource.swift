@@ -1,6 +1,6 @@
+import AsyncAlgorithms
 import Calls
 import Curl
-import AsyncAlgorithms
 import Foundation
 import Logging
 import ServiceLifecycle
