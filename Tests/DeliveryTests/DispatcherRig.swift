@@ -55,21 +55,21 @@ final class DispatcherRig {
     let dispatcher: Dispatcher
     var state = DispatchState()
 
-    init(targets toml: String) throws {
+    init(targets toml: String, sender: DeliverySender? = nil) throws {
         let set = try RuleLoader.load([RuleLoader.File(path: "t.toml", text: toml)], environment: [:]).get()
         store = MemoryDeliveryStore(clock: time.clock)
         dispatcher = Dispatcher(
-            store: store, sender: fake.sender, targets: set.targets, version: "test", logger: Logger(label: "test"),
+            store: store, sender: sender ?? fake.sender, targets: set.targets, version: "test", logger: Logger(label: "test"),
             clock: time.clock)
     }
 
     /// Queues deliveries (id, order key) for `target`, in this order.
-    func queue(_ items: [(id: String, key: String)], target: String = "crm") async throws {
+    func queue(_ items: [(id: String, key: String)], target: String = "crm", url: String? = nil) async throws {
         var batch = StoreBatch()
         for item in items {
             var r = RenderedRequest(
                 deliveryID: item.id, rule: "r", target: target, phase: .incoming, callID: "c", leg: nil, method: "POST",
-                url: "http://127.0.0.1:9/\(item.id)", headers: [], body: nil, eventTime: time.clock.wallTime())
+                url: url ?? "http://127.0.0.1:9/\(item.id)", headers: [], body: nil, eventTime: time.clock.wallTime())
             r.orderKey = item.key
             batch.inserts.append(Delivery(r, now: time.clock.wallMilliseconds))
         }

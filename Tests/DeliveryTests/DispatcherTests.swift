@@ -1,5 +1,6 @@
 import Calls
 import Curl
+import TestSupport
 import Testing
 
 @testable import Delivery
@@ -109,5 +110,36 @@ import Testing
         let (b, attempts) = try #require(try await rig.row("b"))
         #expect(b.status == .pending && b.attempts == 0 && attempts.isEmpty, "a cancelled attempt is not counted")
         #expect(try await rig.row("c")?.0.status == .pending)
+    }
+}
+
+/// Through libcurl to a server whose certificate is not trusted (10.5).
+@Suite struct UntrustedCertificateTests {
+    @Test func anUntrustedCertificateKeepsTheDeliveryPendingWithTheReasonInItsAttempts() async throws {
+        let server = try SelfSignedServer()
+        defer { server.stop() }
+        try #require(server.port > 0)
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let rig = try DispatcherRig(
+            targets: """
+                [target.crm]
+                url = "https://127.0.0.1:\(server.port)"
+                timeout = "5s"
+                """, sender: .client(client))
+        try await rig.queue([("d", "k")], url: "https://127.0.0.1:\(server.port)/hook")
+        #expect(await rig.round().isEmpty, "the real client sends it")
+        // Wait for the attempt to come back (a condition with a deadline).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await rig.row("d")?.1.isEmpty != false, ContinuousClock.now < deadline {
+            await rig.round()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let (row, attempts) = try #require(try await rig.row("d"))
+        #expect(row.status == .pending && row.attempts == 1)
+        #expect(attempts.count == 1)
+        let error = try #require(attempts.first?.error)
+        #expect(error.hasPrefix("tls: "))
+        #expect(error.lowercased().contains("certificate"), "the history says why: \(error)")
     }
 }
