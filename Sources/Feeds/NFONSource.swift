@@ -139,9 +139,9 @@ public final class NFONSource: Service {
                 }
             }
             group.addTask {
-                // Watchdog: a stream silent for idle_timeout is dead.
-                while true {
-                    try await Task.sleep(for: idle / 4)
+                // Watchdog: a stream silent for idle_timeout is dead
+                // (looked at four times per idle_timeout, on monotonic time).
+                for await _ in AsyncTimerSequence.repeating(every: idle / 4) {
                     let silent = lastActivity.silence
                     if silent >= idle.nanoseconds {
                         self.logger.warning(
