@@ -67,6 +67,20 @@ import Testing
         #expect(body["text"] == "\(name): T 1\"")
     }
 
+    @Test func onlyThisEventsPlaceholdersOfCapturedNamesBecomeSlots() {
+        let mine = CallVarSlots()
+        let other = CallVarSlots()
+        let text = "a" + other.placeholder("ticket") + "b" + mine.placeholder("ticket") + mine.placeholder("nope")
+        let t = mine.split(text, names: ["ticket"], escaping: .header)
+        #expect(
+            t.pieces == [
+                .literal("a" + other.placeholder("ticket") + "b"), .variable(name: "ticket", escaping: .header),
+                .literal(mine.placeholder("nope")),
+            ])
+        #expect(t.resolve(["ticket": "T\r\n1"]).hasSuffix("bT1" + mine.placeholder("nope")))
+        #expect(t.display.contains("{{call.vars.ticket}}"))
+    }
+
     @Test func aRequestWithoutCallVarsCarriesNoSlots() throws {
         let set = try RuleLoader.load([RuleLoader.File(path: "t.toml", text: Self.rules)], environment: [:]).get()
         var e = CallEngine(rules: set) { "d" }
