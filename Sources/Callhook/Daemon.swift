@@ -51,6 +51,8 @@ public struct Daemon: Sendable {
     }()
 
     public func run() async throws {
+        // Every reading of time in the daemon's pipeline, queue and source.
+        let clock = PipelineClock.system
         let registry = Self.registry
         let rules: RuleSet
         switch RuleFiles.load(directory: config.rules, missingEnvironment: .error) {
@@ -64,7 +66,7 @@ public struct Daemon: Sendable {
         }
         let store: SQLiteDeliveryStore
         do {
-            store = try SQLiteDeliveryStore(path: queuePath)
+            store = try SQLiteDeliveryStore(path: queuePath, clock: clock)
         } catch {
             throw Failure.runtime("\(error)")
         }
@@ -75,9 +77,11 @@ public struct Daemon: Sendable {
         let client = HTTPClient()
         defer { client.shutdown() }
         let dispatcher = Dispatcher(
-            store: store, client: client, targets: rules.targets, version: version, logger: logger, retention: config.retention)
+            store: store, client: client, targets: rules.targets, version: version, logger: logger, retention: config.retention,
+            clock: clock)
         let sourceName = config.source.rawValue
-        let pipeline = Pipeline(rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName)
+        let pipeline = Pipeline(
+            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, clock: clock)
         let reloader = RuleReloader(directory: config.rules, logger: logger) { await pipeline.replaceRules($0) }
         let source = config.source
         let server = ControlServer(host: address.host, port: address.port, registry: registry, logger: logger) {
@@ -100,7 +104,8 @@ public struct Daemon: Sendable {
             nfon.lineStates = config.nfon.lineStates
             nfon.directoryRefresh = config.nfon.directoryRefresh
             nfon.idleTimeout = config.nfon.idleTimeout
-            services.append(.init(service: NFONSource(options: nfon, client: client, sink: pipeline, logger: logger)))
+            services.append(
+                .init(service: NFONSource(options: nfon, client: client, sink: pipeline, logger: logger, clock: clock)))
         case .simulator:
             var sim = SimulatorOptions()
             sim.port = 0
@@ -112,20 +117,20 @@ public struct Daemon: Sendable {
             services.append(.init(service: simulator))
             services.append(
                 .init(
-                    service: DeferredService {
+                    service: ClosureService {
                         var nfon = NFONOptions(
                             baseURL: await simulator.baseURL(), username: "callhook", password: "simulator",
                             account: simulator.options.traffic.customer)
                         nfon.version = version
                         nfon.lineStates = true
-                        try await NFONSource(options: nfon, client: client, sink: pipeline, logger: logger).run()
+                        try await NFONSource(options: nfon, client: client, sink: pipeline, logger: logger, clock: clock).run()
                     }))
         }
         let listening = server.listening
         let log = logger
         services.append(
             .init(
-                service: DeferredService {
+                service: ClosureService {
                     let port = await listening.port()
                     log.notice(
                         "callhook running",

@@ -76,7 +76,7 @@ public struct Demo: Sendable {
                 services: [
                     .init(service: sinkApp), .init(service: dispatcher), .init(service: simulator),
                     .init(
-                        service: DeferredService {
+                        service: ClosureService {
                             try await self.startSource(simulator, sink, rules, client, pipeline, dispatcher)
                         }),
                     .init(

@@ -18,12 +18,15 @@ public actor Pipeline: EventSink {
     /// Called with each engine result (the demo prints nothing from here;
     /// tests and `callhook run` logging use it).
     private let observer: (@Sendable (EngineResult) -> Void)?
+    /// The engine's `now`.
+    private let clock: PipelineClock
 
     /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
     public init(
         rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String = "nfon",
-        observer: (@Sendable (EngineResult) -> Void)? = nil
+        observer: (@Sendable (EngineResult) -> Void)? = nil, clock: PipelineClock = .system
     ) {
+        self.clock = clock
         self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
         self.metrics = PipelineMetrics(source: source)
         self.dispatcher = dispatcher
@@ -42,13 +45,13 @@ public actor Pipeline: EventSink {
         case .call(let call, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
             let before = engine.tracker.legs.count
-            let results = engine.process(call, arrival: arrival, now: WallClock.now())
+            let results = engine.process(call, arrival: arrival, now: clock.wallTime())
             if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
             for r in results { await handle(r) }
             expireIfDue(arrival)
         case .line(let state, let snapshot, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
-            if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: WallClock.now()) {
+            if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: clock.wallTime()) {
                 await handle(result)
             }
         case .directory(let d):

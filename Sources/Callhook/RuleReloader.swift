@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Foundation
 import Logging
 import RuleEngine
@@ -35,16 +36,13 @@ public final class RuleReloader: Service {
                 }
             }
             group.addTask {
-                try? await cancelWhenGracefulShutdown {
-                    var last = Self.fingerprint(self.directory)
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: self.pollInterval)
-                        let now = Self.fingerprint(self.directory)
-                        if now != last {
-                            last = now
-                            self.logger.info("rules directory changed: reloading rules")
-                            await self.reload()
-                        }
+                var last = Self.fingerprint(self.directory)
+                for await _ in AsyncTimerSequence.repeating(every: self.pollInterval).cancelOnGracefulShutdown() {
+                    let now = Self.fingerprint(self.directory)
+                    if now != last {
+                        last = now
+                        self.logger.info("rules directory changed: reloading rules")
+                        await self.reload()
                     }
                 }
             }

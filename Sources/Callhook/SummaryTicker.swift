@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Delivery
 import ServiceLifecycle
 
@@ -11,11 +12,8 @@ struct SummaryTicker: Service {
 
     func run() async throws {
         let interval: Duration = console.isTerminal ? .milliseconds(250) : .seconds(2)
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                console.setStatus(line())
-            }
+        for await _ in AsyncTimerSequence.repeating(every: interval).cancelOnGracefulShutdown() {
+            console.setStatus(line())
         }
         console.setStatus(line())
     }

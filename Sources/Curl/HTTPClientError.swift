@@ -33,11 +33,13 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(kind.rawValue): \(message)" }
 
-    /// Connection errors and timeouts: the request may not have reached the server.
+    /// Connection errors, timeouts and TLS failures (a reset handshake, a
+    /// certificate the trust store does not accept yet): trying again may
+    /// succeed. The delivery retry decision is `RetryPolicy.handling(of:)`.
     public var isRetryable: Bool {
         switch kind {
-        case .timeout, .connect, .transport: true
-        case .tls, .cancelled, .invalidRequest, .shutdown: false
+        case .timeout, .connect, .tls, .transport: true
+        case .cancelled, .invalidRequest, .shutdown: false
         }
     }
 }

@@ -17,8 +17,13 @@ public struct Delivery: Sendable {
     public var url: String
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]?
-    public var bodyEscaping: Escaping
+    /// The parts filled in with `call.vars` values at send time.
+    public var lateBound: LateBoundRequest?
+    /// The row holds `call.vars` values: as `lateBound`, or, in a row written
+    /// by an older version, as markers in the text escaped by `bodyEscaping`
+    /// in the body.
     public var usesCallVars: Bool
+    public var bodyEscaping: Escaping
     public var capture: [String: String]
     /// When the event happened, nanoseconds since the epoch.
     public var eventTime: Int64
@@ -45,8 +50,9 @@ public struct Delivery: Sendable {
         url = r.url
         headers = r.headers
         body = r.body
-        bodyEscaping = r.bodyEscaping
+        lateBound = r.lateBound
         usesCallVars = r.usesCallVars
+        bodyEscaping = .none
         capture = r.capture
         eventTime = r.eventTime.nanoseconds
         createdAt = now
@@ -57,8 +63,9 @@ public struct Delivery: Sendable {
 
     init(
         seq: Int64?, id: String, rule: String, target: String, phase: String, callID: String, orderKey: String, method: String,
-        url: String, headers: [(name: String, value: String)], body: [UInt8]?, bodyEscaping: Escaping, usesCallVars: Bool,
-        capture: [String: String], eventTime: Int64, createdAt: Int64, status: DeliveryStatus, attempts: Int,
+        url: String, headers: [(name: String, value: String)], body: [UInt8]?, lateBound: LateBoundRequest?,
+        bodyEscaping: Escaping,
+        usesCallVars: Bool, capture: [String: String], eventTime: Int64, createdAt: Int64, status: DeliveryStatus, attempts: Int,
         nextAttemptAt: Int64, lastStatus: Int?, lastError: String?, finishedAt: Int64?
     ) {
         self.seq = seq
@@ -72,6 +79,7 @@ public struct Delivery: Sendable {
         self.url = url
         self.headers = headers
         self.body = body
+        self.lateBound = lateBound
         self.bodyEscaping = bodyEscaping
         self.usesCallVars = usesCallVars
         self.capture = capture

@@ -17,7 +17,7 @@ extension Dispatcher {
             }
             return (box.inserts, box.waiters, box.finished)
         }
-        let nowEpoch = Self.epochMillis()
+        let nowEpoch = epochMillis()
         let nowMono = monotonic()
         let current = targets.withLock { $0 }
         for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current) }
@@ -101,7 +101,7 @@ extension Dispatcher {
             logger.warning(
                 "requests still in flight after the shutdown grace period are cancelled; they stay queued",
                 metadata: ["in_flight": "\(s.inFlight)"])
-            for handle in inFlightHandles.withLock({ $0.takeAll() }) { handle.cancel() }
+            for cancel in inFlightHandles.withLock({ $0.takeAll() }) { cancel() }
             group.cancelAll()
         }
         setWake(s.stopDeadline ?? nowMono)

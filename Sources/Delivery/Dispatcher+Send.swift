@@ -25,34 +25,48 @@ extension Dispatcher {
         var url = d.url
         var headers = d.headers
         var body = d.body
-        if d.usesCallVars {
-            url = CallVars.substitute(url, values: values, escaping: .url)
-            headers = headers.map { ($0.name, CallVars.substitute($0.value, values: values, escaping: .header)) }
-            body = body.map {
-                Array(CallVars.substitute(String(decoding: $0, as: UTF8.self), values: values, escaping: d.bodyEscaping).utf8)
-            }
-        }
+        if d.usesCallVars { (url, headers, body) = Self.fillCallVars(d, values: values) }
         headers.append(("Idempotency-Key", d.id))
         headers.append(("User-Agent", "callhook/\(version)"))
         headers.append(("X-Callhook-Attempt", String(attempt)))
         if let secret = target.signingSecret, !secret.isEmpty {
-            let timestamp = WallClock.now().epochSeconds
+            let timestamp = clock.wallTime().epochSeconds
             headers.append(contentsOf: WebhookSignature(secret: secret).headers(id: d.id, timestamp: timestamp, body: body ?? []))
         }
         let request = HTTPRequest(
             method: d.method, url: url, headers: headers, body: body, timeout: target.timeout,
             connectTimeout: target.connectTimeout, maxResponseBytes: Attempt.responseLimit,
             tls: TLSOptions(verify: target.tlsVerify, caFile: target.caFile))
-        let startedAt = Self.epochMillis()
-        let clock = ContinuousClock.now
+        let startedAt = epochMillis()
+        let started = monotonic()
         let key = d.seq ?? -1
-        let handle = client.send(request) { result in
-            let elapsed = ContinuousClock.now - clock
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let handle = sender.send(request) { result in
+            let seconds = Double(self.monotonic() - started) / 1e9
             self.inFlightHandles.withLock { $0.finished(key) }
             self.post(Finished(delivery: d, attempt: attempt, startedAt: startedAt, durationSeconds: seconds, result: result))
         }
         inFlightHandles.withLock { $0.started(key, handle) }
+    }
+
+    /// The request's URL, headers and body with the `call.vars` values
+    /// filled in, each escaped for its place.
+    static func fillCallVars(
+        _ d: Delivery, values: [String: String]
+    ) -> (url: String, headers: [(name: String, value: String)], body: [UInt8]?) {
+        if let late = d.lateBound, late.headerValues.count == d.headers.count {
+            let filled = late.resolve(values)
+            return (filled.url, zip(d.headers, filled.headerValues).map { ($0.name, $1) }, filled.body ?? d.body)
+        }
+        // A row written by an older version: markers inside the text.
+        return (
+            CallVars.substituteLegacy(d.url, values: values, escaping: .url),
+            d.headers.map { ($0.name, CallVars.substituteLegacy($0.value, values: values, escaping: .header)) },
+            d.body.map {
+                Array(
+                    CallVars.substituteLegacy(String(decoding: $0, as: UTF8.self), values: values, escaping: d.bodyEscaping)
+                        .utf8)
+            }
+        )
     }
 
     /// Applies one attempt's result: `RetryPolicy` decides, the outcome is
@@ -74,36 +88,18 @@ extension Dispatcher {
         }
 
         let policy = RetryPolicy(settings: targets[d.target]?.retry ?? RetrySettings())
-        let random = Double.random(in: 0..<1)
-        let decision: RetryPolicy.Decision
-        let failed: Bool?
-        var status: Int?
-        var error: String?
-        var response: [UInt8] = []
-        switch f.result {
-        case .success(let r):
-            status = r.status
-            response = r.body
-            let retryAfter = r.header("Retry-After").flatMap {
-                RetryPolicy.parseRetryAfter($0, nowEpochSeconds: nowEpoch / 1000)
-            }
-            decision = policy.decide(attempt: f.attempt, status: r.status, retryAfter: retryAfter, random: random)
-            failed = RetryPolicy.isRetryable(status: r.status)
-        case .failure(let e) where e.kind == .cancelled || e.kind == .shutdown:
-            // Cut off at shutdown: not an attempt; the delivery stays queued.
-            s.gates[d.target]?.finished(failed: nil, now: nowMono)
-            log.info("attempt cancelled at shutdown; the delivery stays queued")
-            return
-        case .failure(let e):
-            error = e.description
-            decision =
-                e.isRetryable
-                ? policy.decide(attempt: f.attempt, status: nil, retryAfter: nil, random: random) : .dead(reason: e.description)
-            failed = e.isRetryable ? true : nil
-        }
-        if s.gates[d.target]?.finished(failed: failed, now: nowMono) == true {
+        let o = policy.outcome(of: f.result, attempt: f.attempt, nowEpochMillis: nowEpoch, random: random())
+        if s.gates[d.target]?.finished(failed: o.breaker.failed, now: nowMono) == true {
             log.warning("target paused after 5 consecutive failures; one request will probe it in 30 s")
         }
+        if o.verdict == AttemptOutcome.Verdict.notAnAttempt {
+            log.info("attempt cancelled at shutdown; the delivery stays queued")
+            return
+        }
+        let status = o.status
+        let error = o.error
+        var response: [UInt8] = []
+        if case .success(let r) = f.result { response = r.body }
 
         var outcome = StoreBatch.Outcome(
             id: d.id, seq: d.seq, status: .pending, attempts: f.attempt, nextAttemptAt: nowEpoch, lastStatus: status,
@@ -114,7 +110,8 @@ extension Dispatcher {
                 response: response))
         let statusText = status.map(String.init) ?? "none"
         stats.attemptCount.add(1, ordering: .relaxed)
-        switch decision {
+        switch o.verdict {
+        case .notAnAttempt: return
         case .delivered:
             outcome.status = .delivered
             outcome.finishedAt = nowEpoch
@@ -140,9 +137,9 @@ extension Dispatcher {
             stats.deadCount.add(1, ordering: .relaxed)
             stats.pendingCount.subtract(1, ordering: .relaxed)
             log.warning("delivery is dead", metadata: ["status": "\(statusText)", "reason": "\(reason)"])
-        case .retry(let after):
-            let ms = after.components.seconds * 1000 + after.components.attoseconds / 1_000_000_000_000_000
-            outcome.nextAttemptAt = nowEpoch + ms
+        case .retry(let at):
+            let ms = at - nowEpoch
+            outcome.nextAttemptAt = at
             s.nextDue = min(s.nextDue ?? .max, outcome.nextAttemptAt)
             s.metrics.attempt(target: d.target, result: "retry", seconds: f.durationSeconds)
             log.info(

@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Calls
 import Curl
 import Logging
@@ -19,7 +20,7 @@ import Synchronization
 public final class Dispatcher: Service {
     public let stats = DeliveryStats()
     let store: any DeliveryStore
-    let client: HTTPClient
+    let sender: DeliverySender
     let logger: Logger
     let version: String
     let targets: Mutex<[String: Target]>
@@ -29,7 +30,8 @@ public final class Dispatcher: Service {
     /// Monotonic nanoseconds at which the ticker wakes the loop.
     let wakeAt = Atomic<Int64>(0)
     let stopping = Atomic<Bool>(false)
-    let epoch = ContinuousClock.now
+    /// Monotonic and wall time and jitter: every reading of time goes through it.
+    let clock: PipelineClock
     /// How long in-flight requests get at shutdown.
     public let shutdownGrace: Duration
     /// How long delivered and dead deliveries are kept.
@@ -61,14 +63,24 @@ public final class Dispatcher: Service {
         var closed = false
     }
 
-    public init(
+    public convenience init(
         store: any DeliveryStore, client: HTTPClient, targets: [String: Target], version: String, logger: Logger,
-        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10)
+        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system
     ) {
+        self.init(
+            store: store, sender: .client(client), targets: targets, version: version, logger: logger, retention: retention,
+            shutdownGrace: shutdownGrace, clock: clock)
+    }
+
+    public init(
+        store: any DeliveryStore, sender: DeliverySender, targets: [String: Target], version: String, logger: Logger,
+        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system
+    ) {
+        self.clock = clock
         self.store = store
         self.retention = retention
         self.shutdownGrace = shutdownGrace
-        self.client = client
+        self.sender = sender
         self.logger = logger
         self.version = version
         self.targets = Mutex(targets)
@@ -86,7 +98,7 @@ public final class Dispatcher: Service {
     public func submit(_ requests: [RenderedRequest]) async throws {
         guard !requests.isEmpty else { return }
         guard !stopping.load(ordering: .relaxed) else { throw SubmitError.stopping }
-        let now = Self.epochMillis()
+        let now = epochMillis()
         let deliveries = requests.map { Delivery($0, now: now) }
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             let accepted = inbox.withLock { box -> Bool in
@@ -103,13 +115,14 @@ public final class Dispatcher: Service {
 
     func wake() { wakeContinuation.yield() }
 
-    static func epochMillis() -> Int64 { WallClock.now().nanoseconds / 1_000_000 }
+    /// Wall-clock milliseconds since the epoch (stored times).
+    func epochMillis() -> Int64 { clock.wallMilliseconds }
 
-    /// Monotonic nanoseconds since this dispatcher was made.
-    func monotonic() -> Int64 {
-        let d = ContinuousClock.now - epoch
-        return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
-    }
+    /// Monotonic nanoseconds (intervals, deadlines, the breaker).
+    func monotonic() -> Int64 { clock.monotonicNanoseconds() }
+
+    /// A value in [0, 1) for the retry jitter.
+    func random() -> Double { clock.random() }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
@@ -133,18 +146,16 @@ public final class Dispatcher: Service {
         }
     }
 
-    /// Wakes the loop at `wakeAt`. Sleeps at most 50 ms at a time, so a
-    /// deadline moved earlier is not missed by more than that.
+    /// Wakes the loop at `wakeAt`, looking every 25 ms (so a deadline is
+    /// met within that). It runs on through the shutdown grace period (the
+    /// drain needs its deadline) and ends when the loop's task group is
+    /// cancelled.
     private func tick() async {
-        while !Task.isCancelled {
-            let now = monotonic()
-            let at = wakeAt.load(ordering: .relaxed)
-            if now >= at {
+        for await _ in AsyncTimerSequence.repeating(every: .milliseconds(25)) {
+            if monotonic() >= wakeAt.load(ordering: .relaxed) {
                 wakeAt.store(.max, ordering: .relaxed)
                 wake()
-                continue
             }
-            try? await Task.sleep(for: .nanoseconds(min(at - now, 50_000_000)))
         }
     }
 }

@@ -4,10 +4,10 @@ import Curl
 /// shutdown grace period. A completion can run before `started` (an
 /// immediate failure); `finishedEarly` keeps such handles out.
 struct InFlightRequests {
-    private var handles: [Int64: RequestHandle] = [:]
+    private var handles: [Int64: DeliverySender.Cancel] = [:]
     private var finishedEarly: Set<Int64> = []
 
-    mutating func started(_ key: Int64, _ handle: RequestHandle) {
+    mutating func started(_ key: Int64, _ handle: @escaping DeliverySender.Cancel) {
         if finishedEarly.remove(key) == nil { handles[key] = handle }
     }
 
@@ -16,7 +16,7 @@ struct InFlightRequests {
     }
 
     /// Takes every handle (to cancel them).
-    mutating func takeAll() -> [RequestHandle] {
+    mutating func takeAll() -> [DeliverySender.Cancel] {
         defer { handles.removeAll() }
         return Array(handles.values)
     }

@@ -59,13 +59,16 @@ extension SQLiteDeliveryStore {
                     CREATE INDEX call_var_updated ON call_var (updated_at);
                     """)
         }
+        m.registerMigration("v2: call.vars slots stored as data") { db in
+            try db.execute(sql: "ALTER TABLE delivery ADD COLUMN late_bound BLOB")
+        }
         return m
     }()
 
     static let insertSQL = """
         INSERT OR IGNORE INTO delivery (id, rule, target, phase, call_id, order_key, method, url, headers, body,
-            body_escaping, uses_call_vars, capture, event_time, created_at, status, attempts, next_attempt_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            body_escaping, uses_call_vars, capture, event_time, created_at, status, attempts, next_attempt_at, late_bound)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Pending again, with a fresh set of attempts, due at once.
@@ -78,7 +81,7 @@ extension SQLiteDeliveryStore {
             d.id, d.rule, d.target, d.phase, d.callID, d.orderKey, d.method, d.url,
             encodePairs(d.headers.map { ($0.name, $0.value) }),
             d.body.map { Data($0) }, d.bodyEscaping.rawValue, d.usesCallVars, encodePairs(d.capture.sorted { $0.key < $1.key }),
-            d.eventTime, d.createdAt, d.status.rawValue, d.attempts, d.nextAttemptAt,
+            d.eventTime, d.createdAt, d.status.rawValue, d.attempts, d.nextAttemptAt, encodeLateBound(d.lateBound),
         ]
     }
 
@@ -86,7 +89,8 @@ extension SQLiteDeliveryStore {
     /// case-insensitively, which costs more than the rest of the decoding).
     static let columns = """
         seq, id, rule, target, phase, call_id, order_key, method, url, headers, body, body_escaping, uses_call_vars,
-        capture, event_time, created_at, status, attempts, next_attempt_at, last_status, last_error, finished_at
+        capture, event_time, created_at, status, attempts, next_attempt_at, last_status, last_error, finished_at,
+        late_bound
         """
 
     static func delivery(_ row: Row) -> Delivery {
@@ -94,7 +98,8 @@ extension SQLiteDeliveryStore {
         return Delivery(
             seq: row[0], id: row[1], rule: row[2], target: row[3], phase: row[4], callID: row[5], orderKey: row[6],
             method: row[7], url: row[8], headers: decodePairs(row[9]).map { (name: $0.0, value: $0.1) },
-            body: (row[10] as Data?).map { [UInt8]($0) }, bodyEscaping: Escaping(rawValue: row[11]) ?? .none,
+            body: (row[10] as Data?).map { [UInt8]($0) }, lateBound: decodeLateBound(row[22]),
+            bodyEscaping: Escaping(rawValue: row[11]) ?? .none,
             usesCallVars: row[12], capture: Dictionary(capture, uniquingKeysWith: { $1 }), eventTime: row[14],
             createdAt: row[15], status: DeliveryStatus(rawValue: row[16]) ?? .pending, attempts: row[17],
             nextAttemptAt: row[18], lastStatus: row[19], lastError: row[20], finishedAt: row[21])

@@ -1,3 +1,4 @@
+import Calls
 import Foundation
 import GRDB
 import RuleEngine
@@ -15,6 +16,8 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     let pool: DatabasePool
     /// The file, for messages.
     public let path: String
+    /// Stamps captured values (`call_var.updated_at`).
+    let clock: PipelineClock
 
     /// Why the queue could not be opened, with what the user can do about it.
     public struct OpenError: Error, CustomStringConvertible {
@@ -25,8 +28,9 @@ public final class SQLiteDeliveryStore: DeliveryStore {
 
     /// Opens (creating when missing) the queue at `path` and brings its
     /// schema up to date. Its directory is created when missing.
-    public init(path: String) throws {
+    public init(path: String, clock: PipelineClock = .system) throws {
         self.path = path
+        self.clock = clock
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -106,7 +110,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
             if !batch.callVars.isEmpty {
                 let upsert = try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO call_var (call_id, name, value, updated_at) VALUES (?, ?, ?, ?)")
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                let now = clock.wallMilliseconds
                 for v in batch.callVars { try upsert.execute(arguments: [v.callID, v.name, v.value, now]) }
             }
         }

@@ -21,22 +21,24 @@ actor NFONSession {
     private let logger: Logger
     private var access: String?
     private var refresh: String?
-    private var expires: EventTimeSeconds = 0
+    /// When the access token expires, on the clock's monotonic time
+    /// (nanoseconds): the JWT's `exp` is wall time, turned into a deadline
+    /// once when the token arrives, so a wall-clock step changes nothing.
+    private var expires: Int64 = .min
+    private let clock: PipelineClock
 
-    typealias EventTimeSeconds = Int64
-
-    init(options: NFONOptions, client: HTTPClient, logger: Logger) {
+    init(options: NFONOptions, client: HTTPClient, logger: Logger, clock: PipelineClock = .system) {
         self.options = options
         self.client = client
         self.logger = logger
+        self.clock = clock
     }
 
     /// A valid access token, logging in or refreshing as needed. Callers
     /// that ask while a login or refresh is under way share its result, so
     /// the streams, the directory and the refresh timer never log in twice.
     func accessToken() async throws -> String {
-        let now = WallClock.now().epochSeconds
-        if let access, expires - now > 30 { return access }
+        if let access, let left = secondsLeft, left > 30 { return access }
         if let inFlight { return try await inFlight.value }
         let task = Task { try await self.obtain() }
         inFlight = task
@@ -58,10 +60,13 @@ actor NFONSession {
     }
 
     /// Forget the access token (after a 401), so the next call renews it.
-    func invalidate() { expires = 0 }
+    func invalidate() { expires = .min }
 
-    /// When the current access token expires (epoch seconds); nil before login.
-    var expiresAt: Int64? { access == nil ? nil : expires }
+    /// Seconds until the current access token expires; nil before login.
+    var secondsLeft: Int64? {
+        guard access != nil, expires != .min else { return access == nil ? nil : 0 }
+        return (expires - clock.monotonicNanoseconds()) / 1_000_000_000
+    }
 
     private func login() async throws -> String {
         let body = try JSONSerialization.data(withJSONObject: ["username": options.username, "password": options.password])
@@ -97,9 +102,9 @@ actor NFONSession {
         else { throw LoginError(status: response.status, message: "the \(what) answer has no access-token/refresh-token") }
         access = a
         refresh = r
-        let now = WallClock.now().epochSeconds
-        expires = Self.jwtExpiry(a) ?? (now + 300)
-        logger.debug("\(what) succeeded", metadata: ["expires_in_s": "\(expires - now)"])
+        let lifetime = Self.jwtExpiry(a).map { $0 - clock.wallTime().epochSeconds } ?? 300
+        expires = clock.monotonicNanoseconds() + lifetime * 1_000_000_000
+        logger.debug("\(what) succeeded", metadata: ["expires_in_s": "\(lifetime)"])
         return a
     }
 

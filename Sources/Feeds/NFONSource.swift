@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Calls
 import Curl
 import Foundation
@@ -14,13 +15,18 @@ public final class NFONSource: Service {
     let sink: any EventSink
     let logger: Logger
     let session: NFONSession
+    /// The idle watchdog reads its monotonic time.
+    let clock: PipelineClock
 
-    public init(options: NFONOptions, client: HTTPClient, sink: any EventSink, logger: Logger) {
+    public init(
+        options: NFONOptions, client: HTTPClient, sink: any EventSink, logger: Logger, clock: PipelineClock = .system
+    ) {
         self.options = options
+        self.clock = clock
         self.client = client
         self.sink = sink
         self.logger = logger
-        self.session = NFONSession(options: options, client: client, logger: logger)
+        self.session = NFONSession(options: options, client: client, logger: logger, clock: clock)
     }
 
     public func run() async throws {
@@ -40,24 +46,16 @@ public final class NFONSource: Service {
     enum StreamKind { case calls, states }
 
     /// Refreshes the access token 30 s before it expires, so that requests
-    /// and reconnects find a valid one.
+    /// and reconnects find a valid one. Looks once a second (monotonic
+    /// time); ends on graceful shutdown.
     private func tokenLoop() async {
-        while !Task.isCancelled {
-            var wait: Duration = .seconds(5)
-            if let expires = await session.expiresAt {
-                let left = expires - WallClock.now().epochSeconds - 30
-                if left <= 0 {
-                    do {
-                        _ = try await session.accessToken()
-                    } catch {
-                        logger.notice("token refresh failed", metadata: ["error": "\(error)"])
-                    }
-                    wait = .seconds(1)
-                } else {
-                    wait = .seconds(min(left, 60))
-                }
+        for await _ in AsyncTimerSequence.repeating(every: .seconds(1)).cancelOnGracefulShutdown() {
+            guard let left = await session.secondsLeft, left - 30 <= 0 else { continue }
+            do {
+                _ = try await session.accessToken()
+            } catch {
+                logger.notice("token refresh failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: wait)
         }
     }
 
@@ -127,7 +125,7 @@ public final class NFONSource: Service {
         if kind == .calls { await sink.receive(.connected(true)) }
         logger.info("connected to the \(kind == .calls ? "calls" : "states") stream")
 
-        let lastActivity = ActivityMark()
+        let lastActivity = ActivityMark(clock: clock)
         let idle = options.idleTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -141,9 +139,9 @@ public final class NFONSource: Service {
                 }
             }
             group.addTask {
-                // Watchdog: a stream silent for idle_timeout is dead.
-                while true {
-                    try await Task.sleep(for: idle / 4)
+                // Watchdog: a stream silent for idle_timeout is dead
+                // (looked at four times per idle_timeout, on monotonic time).
+                for await _ in AsyncTimerSequence.repeating(every: idle / 4) {
                     let silent = lastActivity.silence
                     if silent >= idle.nanoseconds {
                         self.logger.warning(
@@ -189,26 +187,36 @@ public final class NFONSource: Service {
     }
 
     private func directoryLoop() async {
-        while !Task.isCancelled {
-            do {
-                let r = try await fetchDirectory()
-                if r.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [[String: Any]] {
-                    var directory: [String: String] = [:]
-                    for e in list {
-                        if let n = e["extension_number"] as? String { directory[n] = e["name"] as? String ?? "" }
-                    }
-                    await sink.receive(.directory(directory))
-                    logger.info("extension directory loaded", metadata: ["extensions": "\(directory.count)"])
-                    try? await Task.sleep(for: options.directoryRefresh)
-                    continue
+        // Loaded at once, then again every `directory_refresh` (10 s after a
+        // failure), checked once a second on monotonic time.
+        var nextAt = clock.monotonicNanoseconds()
+        let ticks = AsyncTimerSequence.repeating(every: .seconds(1)).cancelOnGracefulShutdown()
+        var iterator = ticks.makeAsyncIterator()
+        repeat {
+            guard clock.monotonicNanoseconds() >= nextAt else { continue }
+            let wait = await loadDirectory() ? options.directoryRefresh : .seconds(10)
+            nextAt = clock.monotonicNanoseconds() + wait.components.seconds * 1_000_000_000
+        } while await iterator.next() != nil && !Task.isCancelled
+    }
+
+    /// One directory load; true when it succeeded.
+    private func loadDirectory() async -> Bool {
+        do {
+            let r = try await fetchDirectory()
+            if r.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [[String: Any]] {
+                var directory: [String: String] = [:]
+                for e in list {
+                    if let n = e["extension_number"] as? String { directory[n] = e["name"] as? String ?? "" }
                 }
-                logger.warning("extension directory request failed", metadata: ["status": "\(r.status)"])
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("extension directory request failed: \(error)")
+                await sink.receive(.directory(directory))
+                logger.info("extension directory loaded", metadata: ["extensions": "\(directory.count)"])
+                return true
             }
-            try? await Task.sleep(for: .seconds(10))
+            logger.warning("extension directory request failed", metadata: ["status": "\(r.status)"])
+        } catch {
+            if !Task.isCancelled { logger.warning("extension directory request failed: \(error)") }
         }
+        return false
     }
 
     /// `GET /extensions/phone/data`; a 401 gets one refresh (or login) and
@@ -231,12 +239,4 @@ public final class NFONSource: Service {
         if second.status == 401 { await session.invalidate() }
         return second
     }
-}
-
-/// When a stream last showed a sign of life, shared by its reader and its watchdog.
-final class ActivityMark: Sendable {
-    private let last = Atomic<Int64>(WallClock.now().nanoseconds)
-    func touch() { last.store(WallClock.now().nanoseconds, ordering: .relaxed) }
-    /// Nanoseconds since the last sign of life.
-    var silence: Int64 { WallClock.now().nanoseconds - last.load(ordering: .relaxed) }
 }

@@ -35,15 +35,14 @@ extension CallEngine {
             headers: headers.fields, body: body)
         r.capture = hook.capture
         if !c.rules.captureNames.isEmpty {
-            r.usesCallVars =
-                CallVars.containsMarker(url) || headers.fields.contains { CallVars.containsMarker($0.value) }
-                || body.map { CallVars.containsMarker($0) } ?? false
+            let bodyEscaping: Escaping
             switch hook.body {
-            case .none: break
-            case .json: r.bodyEscaping = .jsonString
-            case .form: r.bodyEscaping = .form
-            case .text(_, let contentType): r.bodyEscaping = .forBody(contentType: contentType)
+            case .none: bodyEscaping = .none
+            case .json: bodyEscaping = .jsonString
+            case .form: bodyEscaping = .form
+            case .text(_, let contentType): bodyEscaping = .forBody(contentType: contentType)
             }
+            bindLate(&r, slots: c.slots, names: c.rules.captureNames, bodyEscaping: bodyEscaping)
         }
         return r
     }
@@ -102,6 +101,23 @@ extension CallEngine {
             r.orderKey = "line|\(c.customer)|\(c.extensionNumber)|\(target.name)"
         }
         return r
+    }
+}
+
+extension CallEngine {
+    /// Takes the `call.vars` slots out of the rendered text: when any part
+    /// holds one, the request carries them as `LateBoundRequest` and its
+    /// plain fields show each slot as its tag.
+    func bindLate(_ r: inout RenderedRequest, slots: CallVarSlots, names: Set<String>, bodyEscaping: Escaping) {
+        let url = slots.split(r.url, names: names, escaping: .url)
+        let headers = r.headers.map { slots.split($0.value, names: names, escaping: .header) }
+        let body = r.body.map { slots.split(String(decoding: $0, as: UTF8.self), names: names, escaping: bodyEscaping) }
+        guard url.hasVariables || headers.contains(where: \.hasVariables) || body?.hasVariables == true else { return }
+        let late = LateBoundRequest(url: url, headerValues: headers, body: body)
+        r.lateBound = late
+        r.url = url.display
+        for i in r.headers.indices { r.headers[i].value = headers[i].display }
+        r.body = body.map { Array($0.display.utf8) }
     }
 }
 

@@ -31,7 +31,7 @@ extension CallEngine {
                     "cause": leg.cause?.rawValue ?? "",
                     "error": leg.error ?? "",
                     "partial": leg.partial,
-                    "vars": Dictionary(uniqueKeysWithValues: c.rules.captureNames.map { ($0, CallVars.marker($0) as Any) }),
+                    "vars": Dictionary(uniqueKeysWithValues: c.rules.captureNames.map { ($0, c.slots.placeholder($0) as Any) }),
                 ] as [String: Any]
             root["caller"] = callerVars
             root["callee"] = calleeVars

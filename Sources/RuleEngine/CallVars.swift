@@ -1,53 +1,27 @@
-/// `call.vars.NAME`: values captured from earlier responses of the same call,
-/// resolved when a request is sent rather than when it is queued
-/// (rules.md, "Templates").
-///
-/// At render time the engine writes a marker in place of each such value.
-/// A marker is made of letters, digits and `_` only, so every escaping
-/// context leaves it as it is; the dispatcher later replaces it with the
-/// value, escaped for the part of the request it sits in.
+/// Helpers for `call.vars`, and the marker form of queue rows written
+/// before slots were stored as data.
 public enum CallVars {
-    static let prefix = "__callhook_var_"
-    static let suffix = "_rav__"
+    static let legacyPrefix = "__callhook_var_"
+    static let legacySuffix = "_rav__"
 
-    /// The marker that stands for `call.vars.NAME`.
-    public static func marker(_ name: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out = Array(prefix.utf8)
-        for b in name.utf8 {
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 15)])
-        }
-        out.append(contentsOf: suffix.utf8)
-        return String(decoding: out, as: UTF8.self)
+    /// The marker older versions rendered in place of `call.vars.NAME`
+    /// inside the stored text. Only rows written by those versions hold one.
+    public static func legacyMarker(_ name: String) -> String {
+        legacyPrefix + hexEncode(name) + legacySuffix
     }
 
-    /// True when the text holds at least one marker.
-    public static func containsMarker(_ text: String) -> Bool { text.contains(prefix) }
-
-    /// True when the bytes hold at least one marker.
-    public static func containsMarker(_ bytes: [UInt8]) -> Bool {
-        let p = Array(prefix.utf8)
-        guard bytes.count >= p.count else { return false }
-        var i = 0
-        while i <= bytes.count - p.count {
-            if bytes[i] == p[0] && Array(bytes[i..<i + p.count]) == p { return true }
-            i += 1
-        }
-        return false
-    }
-
-    /// Replaces every marker with its value escaped by `escaping`; a name
-    /// with no captured value becomes the empty string.
-    public static func substitute(_ text: String, values: [String: String], escaping: Escaping) -> String {
-        guard text.contains(prefix) else { return text }
+    /// Fills in the markers of a row written by an older version: each
+    /// marker becomes its value escaped by `escaping`; a name with no
+    /// captured value becomes the empty string.
+    public static func substituteLegacy(_ text: String, values: [String: String], escaping: Escaping) -> String {
+        guard text.contains(legacyPrefix) else { return text }
         var out = ""
         var rest = Substring(text)
-        while let start = rest.range(of: prefix) {
+        while let start = rest.range(of: legacyPrefix) {
             out += rest[rest.startIndex..<start.lowerBound]
             let afterPrefix = rest[start.upperBound...]
-            guard let end = afterPrefix.range(of: suffix),
-                let name = decodeHex(afterPrefix[afterPrefix.startIndex..<end.lowerBound])
+            guard let end = afterPrefix.range(of: legacySuffix),
+                let name = hexDecode(afterPrefix[afterPrefix.startIndex..<end.lowerBound])
             else {
                 out += rest[start.lowerBound..<start.upperBound]
                 rest = afterPrefix
@@ -60,9 +34,19 @@ public enum CallVars {
         return out
     }
 
-    static func decodeHex(_ s: Substring) -> String? {
+    static func hexEncode(_ name: String) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in name.utf8 {
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func hexDecode(_ s: Substring) -> String? {
         let bytes = Array(s.utf8)
-        guard bytes.count % 2 == 0 else { return nil }
+        guard !bytes.isEmpty, bytes.count % 2 == 0 else { return nil }
         func nibble(_ c: UInt8) -> UInt8? {
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")

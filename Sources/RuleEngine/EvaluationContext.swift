@@ -10,6 +10,9 @@ final class EvaluationContext {
     let time: EventTime
     var className: String?
     let directoryName: (String) -> String?
+    /// What `call.vars.NAME` renders as for this event (split out again
+    /// into `LateBoundText` by the renderer).
+    lazy var slots = CallVarSlots()
 
     init(
         rules: RuleSet, phase: Phase, leg: CallLeg?, lineChange: LineChange?, time: EventTime,
@@ -75,7 +78,7 @@ extension EvaluationContext: VariableSource {
         }
         if path.count == 3 && head == "call" && path[1] == "vars" {
             // A name no webhook captures never has a value.
-            return leg != nil && rules.captureNames.contains(path[2]) ? CallVars.marker(path[2]) : nil
+            return leg != nil && rules.captureNames.contains(path[2]) ? slots.placeholder(path[2]) : nil
         }
         guard path.count == 2 else { return walk(path) }
         let field = path[1]

@@ -18,10 +18,11 @@ public struct RenderedRequest: Sendable {
     public var body: [UInt8]?
     /// When the event that caused it happened.
     public var eventTime: EventTime
-    /// How `call.vars` values are escaped in the body.
-    public var bodyEscaping: Escaping = .none
-    /// The request holds `call.vars` markers, filled in when it is sent.
-    public var usesCallVars = false
+    /// The parts that hold `call.vars` values, filled in when the request
+    /// is sent; nil when it uses none. `url`, `headers` and `body` then show
+    /// each such value as its tag.
+    public var lateBound: LateBoundRequest?
+    public var usesCallVars: Bool { lateBound != nil }
     /// Response JSON field → `call.vars.NAME`, stored after success.
     public var capture: [String: String] = [:]
 

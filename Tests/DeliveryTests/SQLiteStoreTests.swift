@@ -25,8 +25,10 @@ func request(_ id: String, target: String = "crm", call: String = "c1", order: S
         defer { try? FileManager.default.removeItem(at: dir) }
         var r = request("a")
         r.capture = ["ticket": "id"]
-        r.usesCallVars = true
-        r.bodyEscaping = .jsonString
+        r.lateBound = LateBoundRequest(
+            url: LateBoundText([.literal("http://127.0.0.1:9/x/"), .variable(name: "ticket", escaping: .url)]),
+            headerValues: [LateBoundText([.literal("application/json")]), LateBoundText([.literal("Bearer s")])],
+            body: LateBoundText([.literal(#"{"t":""#), .variable(name: "ticket", escaping: .jsonString), .literal(#""}"#)]))
         var batch = StoreBatch()
         batch.inserts = [Delivery(r, now: 1000)]
         try await store.commit(batch)
@@ -35,7 +37,7 @@ func request(_ id: String, target: String = "crm", call: String = "c1", order: S
         #expect(d.headers.map(\.value) == ["application/json", "Bearer s"])
         #expect(d.body == Array("{}".utf8))
         #expect(d.capture == ["ticket": "id"])
-        #expect(d.usesCallVars && d.bodyEscaping == .jsonString)
+        #expect(d.usesCallVars && d.lateBound == r.lateBound)
         #expect(d.status == .pending && attempts.isEmpty)
         // Writing the same delivery id again does not duplicate it.
         try await store.commit(batch)
