@@ -31,6 +31,8 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Number of transfers being driven right now (loop thread's view).
     let inFlight = Atomic<Int>(0)
+    /// Easy handles of this client that exist (created, not yet cleaned up).
+    let handles = HandleCount()
 
     init(maxConnections: Int) {
         _ = CurlGlobal.initialized
@@ -88,6 +90,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             for command in batch {
                 switch command {
                 case .add(let t):
+                    // Cancelled (or shut down) before the loop got to it:
+                    // the waiter already has its error; never connect.
+                    if t.isFinished { continue }
                     let rc = curl_multi_add_handle(multi, t.easy)
                     if rc == CURLM_OK {
                         active[t.easy] = t
