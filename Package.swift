@@ -140,7 +140,9 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CallsTests", dependencies: ["Calls"], swiftSettings: strict),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "RuleEngine", "Calls", "Curl"], swiftSettings: strict),
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "RuleEngine", "Calls", "Curl", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "Calls"], swiftSettings: strict),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],

@@ -21,7 +21,7 @@ struct QueueCommand: AsyncParsableCommand {
         @Option(help: "Configuration file (its `data` and [queue] url say where the queue is).")
         var config: String?
 
-        func open() throws -> (SQLiteDeliveryStore, DaemonConfig) {
+        func open(readOnly: Bool = false) throws -> (SQLiteDeliveryStore, DaemonConfig) {
             var settings = try ConfigFile.load(config, missingEnvironment: .placeholder)
             if let data {
                 settings.data = data
@@ -35,7 +35,7 @@ struct QueueCommand: AsyncParsableCommand {
                     "no delivery queue at \(path); give the daemon's --data DIR or --config FILE")
             }
             do {
-                return (try SQLiteDeliveryStore(path: path), settings)
+                return (try SQLiteDeliveryStore(path: path, readOnly: readOnly), settings)
             } catch {
                 throw CommandFailure.runtime("\(error)")
             }
@@ -48,7 +48,7 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let (store, _) = try location.open()
+            let (store, _) = try location.open(readOnly: true)
             let counts = try await store.counts()
             for s in DeliveryStatus.allCases {
                 print("\(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(counts[s] ?? 0)")
@@ -71,7 +71,7 @@ struct QueueCommand: AsyncParsableCommand {
                 }
                 filter = s
             }
-            let (store, _) = try location.open()
+            let (store, _) = try location.open(readOnly: true)
             let rows = try await store.list(status: filter, limit: max(1, limit))
             if rows.isEmpty {
                 print("no deliveries")
@@ -96,7 +96,7 @@ struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "The delivery id.") var id: String
 
         func run() async throws {
-            let (store, settings) = try location.open()
+            let (store, settings) = try location.open(readOnly: true)
             guard let (d, attempts) = try await store.delivery(id: id) else {
                 throw CommandFailure.invalidInput("no delivery with id \(id)")
             }
