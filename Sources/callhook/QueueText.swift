@@ -59,13 +59,13 @@ enum QueueText {
             """
         if d.status == .pending { out += "\nnext      \(time(d.nextAttemptAt))" }
         if let f = d.finishedAt { out += "\nfinished  \(time(f))" }
-        out += "\n\n\(d.method) \(mask(maskURL(d.url)))"
+        out += "\n\n\(d.method) \(mask(SecretMasking.maskURL(d.url)))"
         for h in d.headers { out += "\n\(h.name): \(isSecretHeader(h.name) ? "***" : mask(h.value))" }
         if let body = d.body { out += "\n\n" + mask(String(decoding: body, as: UTF8.self)) }
         for a in attempts {
             out += "\n\n-- attempt \(a.number) at \(time(a.startedAt)), \(String(format: "%.3f", a.durationSeconds)) s"
             out += a.status.map { ", HTTP \($0)" } ?? ""
-            if let e = a.error { out += ", \(mask(maskURLs(in: e)))" }
+            if let e = a.error { out += ", \(mask(SecretMasking.maskURLs(in: e)))" }
             if !a.response.isEmpty {
                 let text = String(decoding: a.response.prefix(2048), as: UTF8.self)
                 out += "\n" + mask(text) + (a.response.count > 2048 ? "\n… (\(a.response.count) bytes kept)" : "")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Secrets inside URLs, masked by `callhook queue show`.
+/// Secrets inside URLs, masked by `callhook queue show` (the queue holds
+/// rendered requests as they are sent).
 ///
 /// - userinfo (`https://user:pass@host/`) becomes `***@`;
 /// - the value of a query parameter whose name says it is a secret (token,
@@ -10,7 +11,7 @@ import Foundation
 ///   first is the secret and becomes `***`;
 /// - anywhere else a path segment of 24 or more characters that mixes
 ///   letters and digits (an opaque token) becomes `***`.
-extension QueueText {
+public enum SecretMasking {
     static let webhookHosts = [
         "hooks.slack.com", "webhook.office.com", "outlook.office.com", "discord.com", "discordapp.com",
         "chat.googleapis.com",
@@ -18,7 +19,7 @@ extension QueueText {
 
     static let secretQueryNames = ["token", "key", "secret", "sig", "password", "auth", "code", "session"]
 
-    static func maskURL(_ url: String) -> String {
+    public static func maskURL(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         let scheme = url[..<schemeEnd.upperBound]
         var rest = Substring(url[schemeEnd.upperBound...])
@@ -64,7 +65,7 @@ extension QueueText {
     }
 
     /// Masks every http(s) URL inside free text (error messages).
-    static func maskURLs(in text: String) -> String {
+    public static func maskURLs(in text: String) -> String {
         var out = ""
         var rest = Substring(text)
         while let start = rest.range(of: "http", options: .caseInsensitive) {
