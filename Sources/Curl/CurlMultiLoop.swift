@@ -13,8 +13,12 @@ import Synchronization
 /// the multi handle or an easy handle once it has been added. Other threads
 /// talk to it through `commands` and wake it with `curl_multi_wakeup`.
 ///
-/// `@unchecked Sendable`: `multi` and `active` are used only on the loop
-/// thread; `commands` is behind a Mutex.
+/// `@unchecked Sendable` because of the multi handle. Invariant: `multi`
+/// is used only on the loop thread, except `curl_multi_wakeup` (documented
+/// thread-safe by libcurl), which `send` calls under the `commands` lock so
+/// it never races `curl_multi_cleanup`; `active` is touched only on the loop
+/// thread; `thread` is written once in `init`, before the loop is shared.
+/// `commands` and `done` are Mutexes, the counters atomics.
 final class CurlMultiLoop: @unchecked Sendable {
     enum Command {
         case add(Transfer)
