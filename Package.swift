@@ -144,7 +144,10 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CallsTests", dependencies: ["Calls"], swiftSettings: strict),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "RuleEngine", "Calls", "Curl", "TestSupport"],
+            name: "DeliveryTests",
+            dependencies: [
+                "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "Calls"], swiftSettings: strict),
         .testTarget(

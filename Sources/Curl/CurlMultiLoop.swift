@@ -13,8 +13,12 @@ import Synchronization
 /// the multi handle or an easy handle once it has been added. Other threads
 /// talk to it through `commands` and wake it with `curl_multi_wakeup`.
 ///
-/// `@unchecked Sendable`: `multi` and `active` are used only on the loop
-/// thread; `commands` is behind a Mutex.
+/// `@unchecked Sendable` because of the multi handle. Invariant: `multi`
+/// is used only on the loop thread, except `curl_multi_wakeup` (documented
+/// thread-safe by libcurl), which `send` calls under the `commands` lock so
+/// it never races `curl_multi_cleanup`; `active` is touched only on the loop
+/// thread; `thread` is written once in `init`, before the loop is shared.
+/// `commands` and `done` are Mutexes, the counters atomics.
 final class CurlMultiLoop: @unchecked Sendable {
     enum Command {
         case add(Transfer)
@@ -31,6 +35,8 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Number of transfers being driven right now (loop thread's view).
     let inFlight = Atomic<Int>(0)
+    /// Easy handles of this client that exist (created, not yet cleaned up).
+    let handles = HandleCount()
 
     init(maxConnections: Int) {
         _ = CurlGlobal.initialized
@@ -88,6 +94,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             for command in batch {
                 switch command {
                 case .add(let t):
+                    // Cancelled (or shut down) before the loop got to it:
+                    // the waiter already has its error; never connect.
+                    if t.isFinished { continue }
                     let rc = curl_multi_add_handle(multi, t.easy)
                     if rc == CURLM_OK {
                         active[t.easy] = t

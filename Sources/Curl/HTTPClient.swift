@@ -23,18 +23,27 @@ public final class HTTPClient: Sendable {
     /// Transfers currently in flight.
     public var inFlight: Int { loop.inFlight.load(ordering: .relaxed) }
 
+    /// Easy handles that exist right now (in flight, queued for the loop, or
+    /// held by an open stream). Zero once every request has finished and its
+    /// stream is released; tests use it to prove nothing leaked.
+    package var liveHandles: Int { loop.handles.value.load(ordering: .relaxed) }
+
     /// Sends a request and returns its response, body kept up to
     /// `request.maxResponseBytes`. Any HTTP status is a response; only
     /// transport failures throw. Cancelling the calling task stops the
     /// transfer and throws `HTTPClientError` of kind `.cancelled`.
     public func execute(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
-        let transfer = try Transfer(request: request, streaming: false)
+        // A task cancelled before the request starts makes no handle at all.
+        if Task.isCancelled { throw Self.cancelledError }
+        let transfer = try Transfer(request: request, streaming: false, handles: loop.handles)
         let loop = self.loop
         do {
+            // If the task is cancelled before the continuation is installed,
+            // `onCancel` runs first: the transfer ends with `.cancelled`,
+            // `install` resumes at once and the loop never adds it.
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (c: CheckedContinuation<HTTPResponse, any Error>) in
-                    transfer.waiter = .response(c)
-                    if !loop.send(.add(transfer)) {
+                    if transfer.install(.response(c)), !loop.send(.add(transfer)) {
                         transfer.complete(.failure(Self.shutdownError))
                     }
                 }
@@ -58,13 +67,12 @@ public final class HTTPClient: Sendable {
     ) -> RequestHandle {
         let transfer: Transfer
         do {
-            transfer = try Transfer(request: request, streaming: false)
+            transfer = try Transfer(request: request, streaming: false, handles: loop.handles)
         } catch {
             completion(.failure(error))
             return RequestHandle(cancel: {})
         }
-        transfer.waiter = .callback(completion)
-        if !loop.send(.add(transfer)) {
+        if transfer.install(.callback(completion)), !loop.send(.add(transfer)) {
             transfer.complete(.failure(Self.shutdownError))
         }
         let loop = self.loop
@@ -76,13 +84,13 @@ public final class HTTPClient: Sendable {
     /// holds at most about 1 MiB unread: beyond that the transfer pauses
     /// until the reader catches up.
     public func stream(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPStream {
-        let transfer = try Transfer(request: request, streaming: true)
+        if Task.isCancelled { throw Self.cancelledError }
+        let transfer = try Transfer(request: request, streaming: true, handles: loop.handles)
         let loop = self.loop
         do {
             let head = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (c: CheckedContinuation<HTTPResponseHead, any Error>) in
-                    transfer.waiter = .head(c)
-                    if !loop.send(.add(transfer)) {
+                    if transfer.install(.head(c)), !loop.send(.add(transfer)) {
                         transfer.complete(.failure(Self.shutdownError))
                     }
                 }

@@ -1,4 +1,5 @@
 import CCurl
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -9,10 +10,15 @@ import CCurl
 /// One request in flight: its easy handle, the memory libcurl reads from,
 /// and what it has received so far.
 ///
-/// `@unchecked Sendable`: a transfer is configured on the caller's thread
-/// before it is handed to the loop, and from then on every mutable field is
-/// touched only on the loop thread (libcurl calls the callbacks there). The
-/// one exception, `channel`, is itself thread-safe.
+/// `@unchecked Sendable` because of the easy handle and the response fields
+/// next to it (`status`, `headers`, `body`, `truncated`, `headComplete`).
+/// Invariant: those are written only in `init` (before the transfer is
+/// handed to the loop) and afterwards only on the loop thread, which is the
+/// only thread that calls libcurl with `easy` once it is added and the only
+/// one that completes a transfer with success. Everything another thread may
+/// touch is thread-safe: who waits and whether the transfer has finished are
+/// behind `control` (a Mutex), `channel` is itself thread-safe, and the rest
+/// is immutable.
 final class Transfer: @unchecked Sendable {
     enum Waiter {
         case response(CheckedContinuation<HTTPResponse, any Error>)
@@ -22,12 +28,22 @@ final class Transfer: @unchecked Sendable {
         case none
     }
 
+    /// Who waits, and how the transfer ended. A transfer can finish before
+    /// anyone waits (cancelled before its continuation was installed); the
+    /// failure is kept for the late waiter so it is resumed exactly once.
+    struct Control {
+        var waiter: Waiter = .none
+        var finished = false
+        var failure: HTTPClientError?
+    }
+
     let easy: UnsafeMutableRawPointer
     let maxResponseBytes: Int
     /// Set for streamed responses: body chunks go here instead of `body`.
     let channel: ByteChannel?
-    var waiter: Waiter = .none
-    var finished = false
+    private let control = Mutex(Control())
+    /// Live easy handles of the client this transfer belongs to.
+    private let handles: HandleCount
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var requestBody: UnsafeMutableRawPointer?
@@ -42,11 +58,13 @@ final class Transfer: @unchecked Sendable {
     private(set) var body: [UInt8] = []
     private(set) var truncated = false
 
-    init(request: HTTPRequest, streaming: Bool) throws(HTTPClientError) {
+    init(request: HTTPRequest, streaming: Bool, handles: HandleCount) throws(HTTPClientError) {
         guard let easy = curl_easy_init() else {
             throw HTTPClientError(kind: .transport, message: "curl_easy_init failed")
         }
         self.easy = easy
+        self.handles = handles
+        handles.value.add(1, ordering: .relaxed)
         self.maxResponseBytes = max(0, request.maxResponseBytes)
         self.channel = streaming ? ByteChannel() : nil
         self.urlCString = strdup(request.url)
@@ -58,6 +76,7 @@ final class Transfer: @unchecked Sendable {
 
     deinit {
         curl_easy_cleanup(easy)
+        handles.value.subtract(1, ordering: .relaxed)
         curl_slist_free_all(headerList)
         requestBody?.deallocate()
         free(urlCString)
@@ -186,35 +205,68 @@ final class Transfer: @unchecked Sendable {
     }
 
     private func deliverHead() {
-        if case .head(let c) = waiter {
-            waiter = .none
-            c.resume(returning: HTTPResponseHead(status: status, headers: headers))
+        let head: CheckedContinuation<HTTPResponseHead, any Error>? = control.withLock { c in
+            guard case .head(let h) = c.waiter else { return nil }
+            c.waiter = .none
+            return h
         }
+        head?.resume(returning: HTTPResponseHead(status: status, headers: headers))
+    }
+
+    /// Whether the transfer has ended (completed, failed or cancelled). The
+    /// loop does not add a finished transfer.
+    var isFinished: Bool { control.withLock { $0.finished } }
+
+    /// Installs who waits for the result. If the transfer has already ended
+    /// (it was cancelled before anyone waited), the waiter is resumed at once
+    /// with that failure and false is returned: do not hand it to the loop.
+    @discardableResult
+    func install(_ waiter: Waiter) -> Bool {
+        let late: HTTPClientError? = control.withLock { c in
+            if c.finished {
+                return c.failure ?? HTTPClient.cancelledError
+            }
+            c.waiter = waiter
+            return nil
+        }
+        guard let late else { return true }
+        Self.resume(waiter, with: .failure(late))
+        return false
     }
 
     /// Completes the transfer: resumes whoever waits and ends the stream.
+    /// Only the first call counts. Success is only reported on the loop
+    /// thread (it reads the response fields).
     func complete(_ result: Result<Void, HTTPClientError>) {
-        guard !finished else { return }
-        finished = true
-        let w = waiter
-        waiter = .none
+        let w: Waiter? = control.withLock { c in
+            guard !c.finished else { return nil }
+            c.finished = true
+            if case .failure(let e) = result { c.failure = e }
+            let w = c.waiter
+            c.waiter = .none
+            return w
+        }
+        guard let w else { return }
         switch result {
         case .success:
             switch w {
-            case .response(let c): c.resume(returning: makeResponse())
+            case .response, .callback: Self.resume(w, with: .success(makeResponse()))
             case .head(let c): c.resume(returning: HTTPResponseHead(status: status, headers: headers))
-            case .callback(let done): done(.success(makeResponse()))
             case .none: break
             }
             channel?.finish(nil)
         case .failure(let error):
-            switch w {
-            case .response(let c): c.resume(throwing: error)
-            case .head(let c): c.resume(throwing: error)
-            case .callback(let done): done(.failure(error))
-            case .none: break
-            }
+            Self.resume(w, with: .failure(error))
             channel?.finish(error)
+        }
+    }
+
+    private static func resume(_ w: Waiter, with result: Result<HTTPResponse, HTTPClientError>) {
+        switch (w, result) {
+        case (.response(let c), _): c.resume(with: result.mapError { $0 as any Error })
+        case (.callback(let done), _): done(result)
+        case (.head(let c), .failure(let e)): c.resume(throwing: e)
+        case (.head, .success), (.none, _): break
         }
     }
 

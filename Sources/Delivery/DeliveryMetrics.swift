@@ -10,6 +10,7 @@ struct DeliveryMetrics {
     private let eventToDelivery = Metrics.Timer(label: "callhook_event_to_delivery_seconds")
     private let pendingDepth = Gauge(label: "callhook_queue_depth", dimensions: [("status", "pending")])
     private let deadDepth = Gauge(label: "callhook_queue_depth", dimensions: [("status", "dead")])
+    private let orphanedDepth = Gauge(label: "callhook_queue_depth", dimensions: [("status", "orphaned")])
 
     /// `outcome`: delivered, dead.
     mutating func delivery(target: String, outcome: DeliveryStatus) {
@@ -41,4 +42,7 @@ struct DeliveryMetrics {
         pendingDepth.record(pending)
         deadDepth.record(dead)
     }
+
+    /// Pending deliveries whose target the rules do not define.
+    func orphaned(_ n: Int) { orphanedDepth.record(n) }
 }

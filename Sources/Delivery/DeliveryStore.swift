@@ -18,6 +18,18 @@ public protocol DeliveryStore: Sendable {
     /// Targets that have pending deliveries.
     func pendingTargets() async throws -> [String]
 
+    /// Pending deliveries per target (orphaned ones are those whose target
+    /// the rules do not define).
+    func pendingCountsByTarget() async throws -> [String: Int]
+
+    /// Points pending or dead deliveries at another target, pending again
+    /// with a fresh set of attempts; returns how many changed.
+    func retarget(ids: [String], to target: String, now: Int64) async throws -> Int
+
+    /// Deletes pending deliveries whose target is not in `known`; returns
+    /// how many.
+    func purgeOrphaned(known: Set<String>) async throws -> Int
+
     /// The earliest `next_attempt_at` after `now` among pending deliveries.
     func nextDue(after now: Int64) async throws -> Int64?
 

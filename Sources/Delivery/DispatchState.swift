@@ -25,6 +25,9 @@ struct DispatchState {
     var cancelled = false
     var done = false
     var metrics = DeliveryMetrics()
+    /// Targets with pending deliveries that the current rules do not define
+    /// (warned about once; their deliveries wait, see `Dispatcher+Orphans`).
+    var orphanedTargets: Set<String> = []
 
     /// Loaded deliveries per target: twice its concurrency, at least 32.
     static func window(concurrency: Int) -> Int { max(32, 2 * concurrency) }

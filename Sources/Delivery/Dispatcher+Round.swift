@@ -122,6 +122,7 @@ extension Dispatcher {
                 let pending = counts[.pending] ?? 0
                 let dead = counts[.dead] ?? 0
                 s.metrics.depth(pending: pending, dead: dead)
+                await countOrphans(&s)
                 stats.pendingCount.store(pending, ordering: .relaxed)
                 stats.deadInQueue.store(dead, ordering: .relaxed)
             }
@@ -139,13 +140,11 @@ extension Dispatcher {
     }
 
     /// Loads due deliveries, per target up to its window. Deliveries of a
-    /// target the rules no longer define are dead at once.
+    /// target the rules no longer define wait (orphaned), never dead.
     private func load(_ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64, targets: [String: Target]) async {
+        noteOrphans(&s, known: Set(targets.keys))
         for name in Set(targets.keys).union(s.pendingTargets) {
-            guard let target = targets[name] else {
-                await deadLetterUnknown(name, &s, nowEpoch: nowEpoch)
-                continue
-            }
+            guard let target = targets[name] else { continue }
             var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
             gate.update(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
             s.gates[name] = gate
@@ -169,23 +168,6 @@ extension Dispatcher {
                 logger.error("cannot read the delivery queue", metadata: ["error": "\(error)", "target": "\(name)"])
             }
         }
-    }
-
-    private func deadLetterUnknown(_ name: String, _ s: inout DispatchState, nowEpoch: Int64) async {
-        guard let rows = try? await store.due(target: name, now: nowEpoch, limit: 1000, skipping: s.loadedSeqs), !rows.isEmpty
-        else { return }
-        let reason = "target \"\(name)\" is not defined in the current rules"
-        for d in rows {
-            s.unwritten.outcomes.append(
-                .init(
-                    id: d.id, status: .dead, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastStatus: nil,
-                    lastError: reason, finishedAt: nowEpoch, attempt: nil))
-            s.metrics.delivery(target: name, outcome: .dead)
-            stats.deadCount.add(1, ordering: .relaxed)
-        }
-        logger.warning(
-            "deliveries to an unknown target are dead", metadata: ["target": "\(name)", "deliveries": "\(rows.count)"])
-        wake()
     }
 
     /// Starts what each target's gate lets through.

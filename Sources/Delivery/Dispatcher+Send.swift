@@ -12,8 +12,18 @@ extension Dispatcher {
             return
         }
         group.addTask {
-            let values = (try? await self.store.callVars(callID: d.callID)) ?? [:]
-            self.fire(d, target: target, values: values)
+            do {
+                let values = try await self.store.callVars(callID: d.callID)
+                self.fire(d, target: target, values: values)
+            } catch {
+                // Never send with empty values: a failed attempt, retried.
+                self.post(
+                    Finished(
+                        delivery: d, attempt: d.attempts + 1, startedAt: self.epochMillis(), durationSeconds: 0,
+                        result: .failure(
+                            HTTPClientError(
+                                kind: .transport, message: "cannot read the call's captured values (call.vars): \(error)"))))
+            }
         }
     }
 

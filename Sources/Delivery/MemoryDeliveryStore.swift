@@ -36,6 +36,8 @@ public final class MemoryDeliveryStore: DeliveryStore {
             }
             for o in batch.outcomes {
                 guard let seq = o.seq ?? s.seqByID[o.id], var d = s.rows[seq] else { continue }
+                // The guard of SQLiteDeliveryStore: a concurrent retry or purge wins.
+                guard d.status == .pending, (max(0, o.attempts - 1)...o.attempts).contains(d.attempts) else { continue }
                 d.status = o.status
                 d.attempts = o.attempts
                 d.nextAttemptAt = o.nextAttemptAt
@@ -68,6 +70,32 @@ public final class MemoryDeliveryStore: DeliveryStore {
 
     public func pendingTargets() async throws -> [String] {
         state.withLock { s in Array(Set(s.rows.values.filter { $0.status == .pending }.map(\.target))) }
+    }
+
+    public func pendingCountsByTarget() async throws -> [String: Int] {
+        state.withLock { s in
+            var out: [String: Int] = [:]
+            for d in s.rows.values where d.status == .pending { out[d.target, default: 0] += 1 }
+            return out
+        }
+    }
+
+    public func retarget(ids: [String], to target: String, now: Int64) async throws -> Int {
+        state.withLock { s in
+            var changed = 0
+            for id in ids {
+                guard let seq = s.seqByID[id], let d = s.rows[seq], d.status != .delivered else { continue }
+                Self.makePending(&s.rows[seq]!, now: now)
+                s.rows[seq]!.target = target
+                s.rows[seq]!.lastError = nil
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    public func purgeOrphaned(known: Set<String>) async throws -> Int {
+        remove { $0.status == .pending && !known.contains($0.target) }
     }
 
     public func nextDue(after now: Int64) async throws -> Int64? {

@@ -14,6 +14,7 @@ import RuleEngine
 /// may be lost.
 public final class SQLiteDeliveryStore: DeliveryStore {
     let pool: DatabasePool
+    let writeHealth = WriteHealth()
     /// The file, for messages.
     public let path: String
     /// Stamps captured values (`call_var.updated_at`).
@@ -28,45 +29,44 @@ public final class SQLiteDeliveryStore: DeliveryStore {
 
     /// Opens (creating when missing) the queue at `path` and brings its
     /// schema up to date. Its directory is created when missing.
-    public init(path: String, clock: PipelineClock = .system) throws {
+    ///
+    /// With `readOnly` (the `queue list|show|stats` commands) the file must
+    /// exist, is never written and never migrated. Either way a queue whose
+    /// schema is newer than this version knows is refused.
+    public init(path: String, readOnly: Bool = false, clock: PipelineClock = .system) throws {
         self.path = path
         self.clock = clock
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw OpenError(path: path, reason: "cannot create its directory: \(error.localizedDescription)")
-            }
-        }
+        if !readOnly { try Self.preparePrivateFiles(path: path) }
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.label = "callhook.queue"
+        config.readonly = readOnly
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try Self.migrator.migrate(pool)
+            try Self.checkSchema(pool, path: path, readOnly: readOnly)
+            if !readOnly { try Self.migrator.migrate(pool) }
         } catch let e as DatabaseError {
             throw OpenError(path: path, reason: e.message ?? "\(e.resultCode)")
         }
-        // The queue holds rendered requests, secrets included: owner only.
-        chmod(path, 0o600)
     }
 
-    public func isWritable() async -> Bool {
-        do {
-            // BEGIN IMMEDIATE takes the write lock: fails on a read-only file or a locked-out queue.
-            try await pool.writeWithoutTransaction { db in try db.inTransaction(.immediate) { .commit } }
-            return true
-        } catch {
-            return false
-        }
-    }
+    public func isWritable() async -> Bool { writableWithoutLocking() }
 
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
+        do {
+            try await write(batch)
+            writeHealth.record(success: true)
+        } catch {
+            writeHealth.record(success: false)
+            throw error
+        }
+    }
+
+    private func write(_ batch: StoreBatch) async throws {
         try await pool.write { db in
             if !batch.inserts.isEmpty {
                 let insert = try db.cachedStatement(sql: Self.insertSQL)
@@ -78,12 +78,12 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                 let update = try db.cachedStatement(
                     sql: """
                         UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
-                            last_error = ?, finished_at = ? WHERE id = ?
+                            last_error = ?, finished_at = ? WHERE id = ? AND \(Self.outcomeGuard)
                         """)
                 let updateBySeq = try db.cachedStatement(
                     sql: """
                         UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
-                            last_error = ?, finished_at = ? WHERE seq = ?
+                            last_error = ?, finished_at = ? WHERE seq = ? AND \(Self.outcomeGuard)
                         """)
                 let attempt = try db.cachedStatement(
                     sql: """
@@ -91,13 +91,16 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """)
                 for o in batch.outcomes {
+                    let seen = Self.attemptsSeen(o)
                     if let seq = o.seq {
                         try updateBySeq.execute(arguments: [
-                            o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, seq,
+                            o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, seq, seen[0],
+                            seen[1],
                         ])
                     } else {
                         try update.execute(arguments: [
                             o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, o.id,
+                            seen[0], seen[1],
                         ])
                     }
                     if let a = o.attempt {

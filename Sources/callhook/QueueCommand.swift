@@ -21,7 +21,7 @@ struct QueueCommand: AsyncParsableCommand {
         @Option(help: "Configuration file (its `data` and [queue] url say where the queue is).")
         var config: String?
 
-        func open() throws -> (SQLiteDeliveryStore, DaemonConfig) {
+        func open(readOnly: Bool = false) throws -> (SQLiteDeliveryStore, DaemonConfig) {
             var settings = try ConfigFile.load(config, missingEnvironment: .placeholder)
             if let data {
                 settings.data = data
@@ -35,7 +35,7 @@ struct QueueCommand: AsyncParsableCommand {
                     "no delivery queue at \(path); give the daemon's --data DIR or --config FILE")
             }
             do {
-                return (try SQLiteDeliveryStore(path: path), settings)
+                return (try SQLiteDeliveryStore(path: path, readOnly: readOnly), settings)
             } catch {
                 throw CommandFailure.runtime("\(error)")
             }
@@ -48,10 +48,16 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let (store, _) = try location.open()
+            let (store, settings) = try location.open(readOnly: true)
             let counts = try await store.counts()
             for s in DeliveryStatus.allCases {
                 print("\(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(counts[s] ?? 0)")
+            }
+            if let known = QueueText.knownTargets(settings: settings) {
+                let orphaned = try await store.pendingCountsByTarget().filter { !known.contains($0.key) }.values.reduce(0, +)
+                print(
+                    "\("orphaned".padding(toLength: 10, withPad: " ", startingAt: 0))\(orphaned) (pending, target not in the rules)"
+                )
             }
         }
     }
@@ -60,30 +66,38 @@ struct QueueCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deliveries, newest first.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var location: Location
-        @Option(help: "Only this status: pending, delivered or dead.") var status: String?
+        @Option(help: "Only this status: pending, delivered, dead or orphaned.") var status: String?
         @Option(help: "At most this many.") var limit: Int = 50
 
         func run() async throws {
             var filter: DeliveryStatus?
-            if let status {
+            let onlyOrphaned = status == "orphaned"
+            if let status, !onlyOrphaned {
                 guard let s = DeliveryStatus(rawValue: status) else {
-                    throw CommandFailure.usage("--status: expected pending, delivered or dead, got \(status)")
+                    throw CommandFailure.usage("--status: expected pending, delivered, dead or orphaned, got \(status)")
                 }
                 filter = s
             }
-            let (store, _) = try location.open()
-            let rows = try await store.list(status: filter, limit: max(1, limit))
+            let (store, settings) = try location.open(readOnly: true)
+            let known = QueueText.knownTargets(settings: settings)
+            if onlyOrphaned && known == nil {
+                throw CommandFailure.invalidInput("--status orphaned: the rules in \(settings.rules) cannot be loaded")
+            }
+            var rows = try await store.list(status: onlyOrphaned ? .pending : filter, limit: max(1, limit))
+            if onlyOrphaned { rows = rows.filter { QueueText.orphanReason($0, known: known) != nil } }
             if rows.isEmpty {
                 print("no deliveries")
                 return
             }
             for d in rows {
+                let reason = QueueText.orphanReason(d, known: known)
                 var line =
-                    "\(d.id)  \(d.status.rawValue)  target=\(d.target) rule=\(d.rule) phase=\(d.phase) attempts=\(d.attempts)"
+                    "\(d.id)  \(reason == nil ? d.status.rawValue : "orphaned")  target=\(d.target) rule=\(d.rule) phase=\(d.phase) attempts=\(d.attempts)"
                 if let s = d.lastStatus { line += " status=\(s)" }
                 if let e = d.lastError { line += " error=\"\(e)\"" }
                 line += " created=\(QueueText.time(d.createdAt))"
                 if d.status == .pending && d.nextAttemptAt > d.createdAt { line += " next=\(QueueText.time(d.nextAttemptAt))" }
+                if let reason { line += " reason=\"\(reason)\"" }
                 print(line)
             }
         }
@@ -96,30 +110,59 @@ struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "The delivery id.") var id: String
 
         func run() async throws {
-            let (store, settings) = try location.open()
+            let (store, settings) = try location.open(readOnly: true)
             guard let (d, attempts) = try await store.delivery(id: id) else {
                 throw CommandFailure.invalidInput("no delivery with id \(id)")
             }
             let mask = QueueText.masker(settings: settings)
-            print(QueueText.describe(d, attempts: attempts, mask: mask))
+            let orphan = QueueText.orphanReason(d, known: QueueText.knownTargets(settings: settings))
+            print(QueueText.describe(d, attempts: attempts, mask: mask, orphan: orphan))
         }
     }
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Queue deliveries again with a fresh set of attempts: by id, or every dead one (--dead).")
+            abstract:
+                "Queue deliveries again with a fresh set of attempts: by id, every dead one (--dead), or every orphaned one (--orphaned --target NEW)."
+        )
         @OptionGroup var global: GlobalOptions
         @OptionGroup var location: Location
         @Flag(help: "Every dead delivery.") var dead = false
+        @Flag(help: "Every pending delivery whose target is not in the rules (needs --target).") var orphaned = false
+        @Option(help: "Send them to this target of the rules instead (a renamed or replaced target).") var target: String?
         @Argument(help: "Delivery ids.") var ids: [String] = []
 
         func validate() throws {
-            if dead == !ids.isEmpty { throw ValidationError("give delivery ids or --dead, not both and not neither") }
+            if [dead, orphaned, !ids.isEmpty].filter({ $0 }).count != 1 {
+                throw ValidationError("give delivery ids, --dead or --orphaned: exactly one of them")
+            }
+            if orphaned && target == nil { throw ValidationError("--orphaned needs --target NEW: the target to send them to") }
+            if dead && target != nil { throw ValidationError("--target goes with delivery ids or --orphaned, not --dead") }
         }
 
         func run() async throws {
-            let (store, _) = try location.open()
+            let (store, settings) = try location.open()
             let now = WallClock.now().nanoseconds / 1_000_000
+            var wanted = ids
+            if let target {
+                guard let known = QueueText.knownTargets(settings: settings) else {
+                    throw CommandFailure.invalidInput("--target: the rules in \(settings.rules) cannot be loaded; fix them first")
+                }
+                guard known.contains(target) else {
+                    throw CommandFailure.invalidInput(
+                        "--target: no target \"\(target)\" in the rules; known: \(known.sorted().joined(separator: ", "))")
+                }
+                if orphaned {
+                    wanted = try await store.list(status: .pending, limit: Int.max)
+                        .filter { !known.contains($0.target) }.map(\.id)
+                }
+                let n = try await store.retarget(ids: wanted, to: target, now: now)
+                print("\(n) deliveries queued again for target \(target)")
+                if !orphaned && n < ids.count {
+                    throw CommandFailure.invalidInput("\(ids.count - n) of the ids were not found (or already delivered)")
+                }
+                return
+            }
             let n = dead ? try await store.retryDead(now: now) : try await store.retry(ids: ids, now: now)
             print("\(n) deliveries queued again")
             if !dead && n < ids.count { throw CommandFailure.invalidInput("\(ids.count - n) of the ids were not found") }
@@ -127,17 +170,30 @@ struct QueueCommand: AsyncParsableCommand {
     }
 
     struct Purge: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete dead deliveries.")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete dead deliveries (--dead), or pending ones whose target is not in the rules (--orphaned).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var location: Location
-        @Flag(help: "Dead deliveries (the only kind purged).") var dead = false
+        @Flag(help: "Dead deliveries.") var dead = false
+        @Flag(help: "Pending deliveries whose target is not in the rules.") var orphaned = false
         @Option(help: "Only those dead for longer than this, e.g. 7d.") var olderThan: String?
 
         func validate() throws {
-            if !dead { throw ValidationError("purge deletes dead deliveries only: say --dead") }
+            if dead == orphaned { throw ValidationError("say what to delete: --dead or --orphaned") }
+            if orphaned && olderThan != nil { throw ValidationError("--older-than goes with --dead") }
         }
 
         func run() async throws {
+            if orphaned {
+                let (store, settings) = try location.open()
+                guard let known = QueueText.knownTargets(settings: settings) else {
+                    throw CommandFailure.invalidInput(
+                        "--orphaned: the rules in \(settings.rules) cannot be loaded; fix them first")
+                }
+                let n = try await store.purgeOrphaned(known: known)
+                print("\(n) orphaned deliveries deleted")
+                return
+            }
             var before: Int64?
             if let olderThan {
                 guard let d = DurationText.parse(olderThan) else {

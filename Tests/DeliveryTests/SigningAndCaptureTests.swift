@@ -42,3 +42,24 @@ import Testing
         #expect(ResponseCapture.values(["x": "id"], from: Array("not json".utf8)).isEmpty)
     }
 }
+
+@Suite struct SecretMaskingTests {
+    @Test func webhookPathsUserinfoAndTokenQueriesAreMasked() {
+        #expect(
+            SecretMasking.maskURL("https://hooks.slack.com/services/T0001/B0002/XXXXsecretXXXX")
+                == "https://hooks.slack.com/services/***/***/***")
+        #expect(
+            SecretMasking.maskURL("https://acme.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456")
+                == "https://acme.webhook.office.com/webhookb2/***/***/***/***")
+        #expect(
+            SecretMasking.maskURL("https://bob:hunter2@crm.example.com/api/calls?token=t0k3n&call=42&api_key=k#top")
+                == "https://***@crm.example.com/api/calls?token=***&call=42&api_key=***#top")
+        #expect(
+            SecretMasking.maskURL("https://crm.example.com/hook/aB3dE5gH7jK9mN1pQ3sT5vW7yZ9/calls")
+                == "https://crm.example.com/hook/***/calls")
+        #expect(SecretMasking.maskURL("https://crm.example.com/api/v2/calls/42") == "https://crm.example.com/api/v2/calls/42")
+        #expect(
+            SecretMasking.maskURLs(in: "connect to https://u:p@h.example/x?sig=abc failed")
+                == "connect to https://***@h.example/x?sig=*** failed")
+    }
+}
