@@ -97,6 +97,20 @@ public struct TableReader {
     /// Takes over the problems of a sub-reader.
     public mutating func absorb(_ other: TableReader) { problems += other.problems }
 
+    /// Hands every key of `known` that the table holds to `body` (in file
+    /// order, or by name), marking it read; then reports every other key as
+    /// unknown, with the nearest of `known`.
+    public mutating func forEach(
+        known: [String], byName: Bool = false, _ body: (_ key: String, _ value: TOMLNode, _ at: TOMLPosition) -> Void
+    ) {
+        let entries = byName ? table.entries.sorted { $0.key < $1.key } : table.entries
+        for e in entries where known.contains(e.key) {
+            read.insert(e.key)
+            body(e.key, e.value, e.position)
+        }
+        finish(known: known)
+    }
+
     /// Reports every key that was not read, with the nearest of `known`.
     public mutating func finish(known: [String]) {
         for e in table.entries where !read.contains(e.key) {

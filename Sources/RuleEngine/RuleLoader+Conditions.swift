@@ -12,8 +12,9 @@ extension RuleLoader {
     mutating func condition(_ node: TOMLNode, file: String, subject: String, key: String) -> Condition? {
         guard let t = table(node, file: file, subject: subject, key: key) else { return nil }
         var c = Condition()
-        for (k, v, at) in t.located.sorted(by: { $0.key < $1.key }) {
-                here = at
+        var r = reader(t, file: file, subject: subject, prefix: "\(key).")
+        r.forEach(known: Self.conditionKeys, byName: true) { k, v, at in
+            here = at
             let path = "\(key).\(k)"
             switch k {
             case "direction":
@@ -66,7 +67,7 @@ extension RuleLoader {
             case "presence": c.presence = enumStrings(v, Self.presences, file: file, subject: subject, key: path)
             case "previous_presence": c.previousPresence = enumStrings(v, Self.presences, file: file, subject: subject, key: path)
             case "match":
-                guard let m = table(v, file: file, subject: subject, key: path) else { continue }
+                guard let m = table(v, file: file, subject: subject, key: path) else { return }
                 for (variable, value, at) in m.located.sorted(by: { $0.key < $1.key }) {
                     here = at
                     let globs: [String]
@@ -99,13 +100,13 @@ extension RuleLoader {
                 guard let items = v.array, !items.isEmpty else {
                     report(
                         RuleProblem(file: file, subject: subject, key: path, message: "must be an array of condition tables"))
-                    continue
+                    return
                 }
                 c.any.append(items.compactMap { condition($0, file: file, subject: subject, key: path) })
-            default:
-                unknownKey(k, known: Self.conditionKeys, file: file, subject: subject, prefix: "\(key).")
+            default: break
             }
         }
+        absorb(r)
         return c
     }
 

@@ -22,9 +22,15 @@ extension RuleLoader {
         }
         names[id] = file
     }
+}
 
-    mutating func unknownKey(_ key: String, known: [String], file: String, subject: String?, prefix: String = "") {
-        report(
-            RuleProblem(file: file, subject: subject, key: prefix + key, message: "unknown key" + suggestion(key, known)))
+extension RuleLoader {
+    /// The reader for one table of a rule file: it reports unknown keys with
+    /// a suggestion and knows where each key sits. Hand it back with `absorb`.
+    func reader(_ t: TOMLTable, file: String, subject: String?, prefix: String = "") -> TableReader {
+        TableReader(t, file: file, subject: subject, prefix: prefix)
     }
+
+    /// Takes over the problems of a reader.
+    mutating func absorb(_ r: TableReader) { for p in r.problems { report(p) } }
 }

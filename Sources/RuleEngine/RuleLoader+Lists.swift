@@ -6,8 +6,9 @@ extension RuleLoader {
         checkName(name, kind: "list", file: file, subject: subject)
         guard let t = table(node, file: file, subject: subject, key: nil) else { return }
         var list = NumberList(name: name)
-        for (k, v, at) in t.located.sorted(by: { $0.key < $1.key }) {
-                here = at
+        var r = reader(t, file: file, subject: subject)
+        r.forEach(known: ["numbers", "file"], byName: true) { k, v, at in
+            here = at
             switch k {
             case "numbers":
                 for s in strings(v, file: file, subject: subject, key: k) {
@@ -24,11 +25,11 @@ extension RuleLoader {
                     }
                 }
             case "file":
-                guard let rel = string(v, file: file, subject: subject, key: k) else { continue }
+                guard let rel = string(v, file: file, subject: subject, key: k) else { return }
                 let path = rel.hasPrefix("/") ? rel : Self.directory(of: file) + rel
                 guard let text = readFile(path) else {
                     report(RuleProblem(file: file, subject: subject, key: k, message: "cannot read \(path)"))
-                    continue
+                    return
                 }
                 var lineNumber = 0
                 for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
@@ -52,9 +53,10 @@ extension RuleLoader {
                                 message: "`\(trimmed.prefix(40))` is not a number or number pattern (list \"\(name)\")"))
                     }
                 }
-            default: unknownKey(k, known: ["numbers", "file"], file: file, subject: subject)
+            default: break
             }
         }
+        absorb(r)
         lists[name] = list
     }
 
@@ -68,8 +70,9 @@ extension RuleLoader {
         checkName(name, kind: "schedule", file: file, subject: subject)
         guard let t = table(node, file: file, subject: subject, key: nil) else { return }
         var schedule = Schedule(name: name, windows: [], except: [])
-        for (k, v, at) in t.located.sorted(by: { $0.key < $1.key }) {
-                here = at
+        var r = reader(t, file: file, subject: subject)
+        r.forEach(known: ["hours", "except"], byName: true) { k, v, at in
+            here = at
             switch k {
             case "hours":
                 for h in strings(v, file: file, subject: subject, key: k) {
@@ -92,9 +95,10 @@ extension RuleLoader {
                                 file: file, subject: subject, key: k, message: "`\(d)` is not a date (like \"2026-12-24\")"))
                     }
                 }
-            default: unknownKey(k, known: ["hours", "except"], file: file, subject: subject)
+            default: break
             }
         }
+        absorb(r)
         if t["hours"] == nil { report(RuleProblem(file: file, subject: subject, key: "hours", message: "is required")) }
         schedules[name] = schedule
     }
@@ -114,8 +118,9 @@ extension RuleLoader {
             return
         }
         var l = LookupSettings(url: url)
-        for (k, v, at) in t.located.sorted(by: { $0.key < $1.key }) {
-                here = at
+        var r = reader(t, file: file, subject: subject)
+        r.forEach(known: ["url", "headers", "timeout", "cache", "number_format"], byName: true) { k, v, at in
+            here = at
             switch k {
             case "url": break
             case "headers": l.headers = templateTable(v, .header, file: file, subject: subject, key: k)
@@ -125,9 +130,10 @@ extension RuleLoader {
                 if let f = enumStrings(v, ["digits", "e164", "national"], file: file, subject: subject, key: k).first {
                     l.numberFormat = f
                 }
-            default: unknownKey(k, known: ["url", "headers", "timeout", "cache", "number_format"], file: file, subject: subject)
+            default: break
             }
         }
+        absorb(r)
         lookup = l
     }
 }

@@ -15,7 +15,8 @@ extension RuleLoader {
         var webhookTables: [TOMLTable] = []
         here = t.position
         if t["on"] == nil { report(RuleProblem(file: file, subject: subject, key: "on", message: "is required")) }
-        for (k, v, at) in t.located {
+        var r = reader(t, file: file, subject: subject)
+        r.forEach(known: ["name", "on", "when", "ringtone", "stop", "enabled", "webhook", "workflow"]) { k, v, at in
             here = at
             switch k {
             case "name": break
@@ -47,12 +48,10 @@ extension RuleLoader {
                     here = w.position
                     if let flow = workflow(w, file: file, subject: subject) { rule.workflows.append(flow) }
                 }
-            default:
-                unknownKey(
-                    k, known: ["name", "on", "when", "ringtone", "stop", "enabled", "webhook", "workflow"], file: file,
-                    subject: subject)
+            default: break
             }
         }
+        absorb(r)
         here = t.position(of: "when") ?? t.position
         checkPhases(rule, file: file, subject: subject)
         warnUnknownVariables(rule, webhookTables: webhookTables)
@@ -62,14 +61,16 @@ extension RuleLoader {
     mutating func workflow(_ w: TOMLTable, file: String, subject: String) -> Workflow? {
         var target: String?
         var flowName: String?
-        for (k, v, at) in w.located.sorted(by: { $0.key < $1.key }) {
-                here = at
+        var r = reader(w, file: file, subject: subject, prefix: "workflow.")
+        r.forEach(known: ["target", "name"], byName: true) { k, v, at in
+            here = at
             switch k {
             case "target": target = string(v, file: file, subject: subject, key: "workflow.target")
             case "name": flowName = string(v, file: file, subject: subject, key: "workflow.name")
-            default: unknownKey(k, known: ["target", "name"], file: file, subject: subject, prefix: "workflow.")
+            default: break
             }
         }
+        absorb(r)
         guard let target, let flowName else {
             report(
                 RuleProblem(file: file, at: w.position, subject: subject, key: "workflow", message: "needs `target` and `name`"))
@@ -111,7 +112,10 @@ extension RuleLoader {
         var hook = Webhook(target: target, path: nil, method: nil, query: [], headers: [], body: .none)
         var bodies: [String] = []
         var contentType: String?
-        for (k, v, at) in t.located {
+        var r = reader(t, file: file, subject: subject, prefix: "webhook.")
+        r.forEach(known: [
+                        "target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture",
+                    ] + (inline != nil ? Self.targetOnlyKeys : [])) { k, v, at in
             here = at
             let path = "\(key).\(k)"
             switch k {
@@ -137,15 +141,10 @@ extension RuleLoader {
                 }
             case "url": break
             case _ where inline != nil && targetKey(k, v, into: &inline!, file: file, subject: subject, prefix: "webhook."): break
-            default:
-                unknownKey(
-                    k,
-                    known: [
-                        "target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture",
-                    ] + (inline != nil ? Self.targetOnlyKeys : []),
-                    file: file, subject: subject, prefix: "webhook.")
+            default: break
             }
         }
+        absorb(r)
         if let inline { targets[inline.name] = inline }
         here = t.position
         if bodies.count > 1 {

@@ -20,7 +20,10 @@ extension RuleLoader {
         }
         settingsFile = file
         let subject = "settings"
-        for (k, v, at) in t.located {
+        var r = reader(t, file: file, subject: subject)
+        r.forEach(known: [
+                        "timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone",
+                    ]) { k, v, at in
             here = at
             switch k {
             case "timezone":
@@ -35,15 +38,10 @@ extension RuleLoader {
                     settings.extensionDigits = i
                 }
             case "ringtone": if let s = string(v, file: file, subject: subject, key: k) { settings.ringtone = s }
-            default:
-                unknownKey(
-                    k,
-                    known: [
-                        "timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone",
-                    ],
-                    file: file, subject: subject)
+            default: break
             }
         }
+        absorb(r)
     }
 
     mutating func loadClass(_ t: TOMLTable, index: Int, file: String) {
@@ -56,16 +54,18 @@ extension RuleLoader {
         checkName(name, kind: "class", file: file, subject: subject)
         conditionPositions["\(file)|\(subject)"] = t.position(of: "when") ?? t.position
         var def = ClassDefinition(name: name, when: nil, ringtone: nil, alertInfo: nil)
-        for (k, v, at) in t.located {
+        var r = reader(t, file: file, subject: subject)
+        r.forEach(known: ["name", "when", "ringtone", "alert_info"]) { k, v, at in
             here = at
             switch k {
             case "name": break
             case "when": def.when = condition(v, file: file, subject: subject, key: "when")
             case "ringtone": def.ringtone = string(v, file: file, subject: subject, key: k)
             case "alert_info": def.alertInfo = string(v, file: file, subject: subject, key: k)
-            default: unknownKey(k, known: ["name", "when", "ringtone", "alert_info"], file: file, subject: subject)
+            default: break
             }
         }
+        absorb(r)
         here = t.position(of: "when") ?? t.position
         let builtin = ["internal", "anonymous", "external"].contains(name)
         if builtin && def.when != nil {

@@ -13,23 +13,21 @@ extension RuleLoader {
             name: name, url: url, method: "POST", headers: [], timeout: .seconds(10), connectTimeout: .seconds(3),
             retry: RetrySettings(), concurrency: 16, ratePerSecond: nil, signingSecret: nil, tlsVerify: true, caFile: nil,
             userIDs: [:])
-        for (k, v, at) in t.located {
+        var r = reader(t, file: file, subject: subject)
+        r.forEach(known: [
+                        "url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate",
+                        "signing_secret", "tls_verify", "ca_file", "user_ids",
+                    ]) { k, v, at in
             here = at
             switch k {
             case "url": break
             case "method": if let m = string(v, file: file, subject: subject, key: k) { target.method = m.uppercased() }
             case "headers": target.headers = templateTable(v, .header, file: file, subject: subject, key: k)
             case _ where targetKey(k, v, into: &target, file: file, subject: subject, prefix: ""): break
-            default:
-                unknownKey(
-                    k,
-                    known: [
-                        "url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate",
-                        "signing_secret", "tls_verify", "ca_file", "user_ids",
-                    ],
-                    file: file, subject: subject)
+            default: break
             }
         }
+        absorb(r)
         targets[name] = target
     }
 
@@ -84,7 +82,8 @@ extension RuleLoader {
         _ node: TOMLNode, into retry: inout RetrySettings, file: String, subject: String, prefix: String = ""
     ) {
         guard let t = table(node, file: file, subject: subject, key: prefix + "retry") else { return }
-        for (k, v, at) in t.located {
+        var r = reader(t, file: file, subject: subject, prefix: prefix + "retry.")
+        r.forEach(known: ["attempts", "initial", "factor", "max"]) { k, v, at in
             here = at
             let key = "\(prefix)retry.\(k)"
             switch k {
@@ -102,10 +101,9 @@ extension RuleLoader {
                             file: file, subject: subject, key: key,
                             message: "must be a number from 1 to \(Int(Limits.factor.upperBound))"))
                 }
-            default:
-                unknownKey(
-                    k, known: ["attempts", "initial", "factor", "max"], file: file, subject: subject, prefix: prefix + "retry.")
+            default: break
             }
         }
+        absorb(r)
     }
 }

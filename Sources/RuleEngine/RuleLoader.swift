@@ -77,15 +77,16 @@ public struct RuleLoader {
 
     mutating func add(_ doc: TOMLTable, file: File) {
         // Classes and rules keep file order; tables are independent of it.
-        let order = ["list", "schedule", "lookup", "target", "class", "rule"]
-        for (key, value, at) in doc.located.sorted(by: {
-            (order.firstIndex(of: $0.key) ?? 9, $0.key) < (order.firstIndex(of: $1.key) ?? 9, $1.key)
-        }) {
-            here = at
+        let known = ["settings", "list", "schedule", "lookup", "target", "class", "rule"]
+        var r = reader(doc, file: file.path, subject: nil)
+        for key in known {
+            guard let value = r.value(key) else { continue }
+            here = r.position(of: key)
             switch key {
             case "settings": break
             case "class":
                 for (i, c) in arrayOfTables(value, file: file.path, key: "class").enumerated() {
+                    here = c.position
                     loadClass(c, index: i, file: file.path)
                 }
             case "target":
@@ -94,8 +95,9 @@ public struct RuleLoader {
                     loadTarget(name, def, file: file.path)
                 }
             case "rule":
-                for (i, r) in arrayOfTables(value, file: file.path, key: "rule").enumerated() {
-                    loadRule(r, index: i, file: file.path)
+                for (i, t) in arrayOfTables(value, file: file.path, key: "rule").enumerated() {
+                    here = t.position
+                    loadRule(t, index: i, file: file.path)
                 }
             case "list":
                 for (name, def, at) in namedTables(value, key: "list", plural: "lists", file: file.path) {
@@ -108,12 +110,11 @@ public struct RuleLoader {
                     loadSchedule(name, def, file: file.path)
                 }
             case "lookup": loadLookup(value, file: file.path)
-            default:
-                unknownKey(
-                    key, known: ["settings", "list", "class", "schedule", "target", "lookup", "rule"], file: file.path,
-                    subject: nil)
+            default: break
             }
         }
+        r.finish(known: known)
+        absorb(r)
     }
 
     mutating func finish() -> Result<RuleSet, RuleLoadError> {
