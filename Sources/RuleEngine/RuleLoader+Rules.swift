@@ -113,9 +113,11 @@ extension RuleLoader {
         var bodies: [String] = []
         var contentType: String?
         var r = reader(t, file: file, subject: subject, prefix: "webhook.")
-        r.forEach(known: [
-                        "target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture",
-                    ] + (inline != nil ? Self.targetOnlyKeys : [])) { k, v, at in
+        r.forEach(
+            known: [
+                "target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture",
+            ] + (inline != nil ? Self.targetOnlyKeys : [])
+        ) { k, v, at in
             here = at
             let path = "\(key).\(k)"
             switch k {

@@ -22,8 +22,8 @@ extension RuleLoader {
         let subject = "settings"
         var r = reader(t, file: file, subject: subject)
         r.forEach(known: [
-                        "timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone",
-                    ]) { k, v, at in
+            "timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone",
+        ]) { k, v, at in
             here = at
             switch k {
             case "timezone":

@@ -15,9 +15,9 @@ extension RuleLoader {
             userIDs: [:])
         var r = reader(t, file: file, subject: subject)
         r.forEach(known: [
-                        "url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate",
-                        "signing_secret", "tls_verify", "ca_file", "user_ids",
-                    ]) { k, v, at in
+            "url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate",
+            "signing_secret", "tls_verify", "ca_file", "user_ids",
+        ]) { k, v, at in
             here = at
             switch k {
             case "url": break

@@ -108,7 +108,7 @@ extension RuleLoader {
         guard let t = table(node, file: file, subject: subject, key: key) else { return [] }
         var out: [(String, TextTemplate)] = []
         for (k, v, at) in t.located.sorted(by: { $0.key < $1.key }) {
-                here = at
+            here = at
             let text: String
             switch v {
             case .string(let s): text = s

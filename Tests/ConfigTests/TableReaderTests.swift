@@ -22,7 +22,8 @@ struct TableReaderTests {
         var r = TableReader(doc, file: "c.toml", subject: nil, prefix: "[server] ")
         #expect(r.string("listen") == "x")
         r.finish(known: ["listen", "admin_token"])
-        #expect(r.problems.map(\.description) == ["c.toml:2:1: error: [server] admin_tokn: unknown key; did you mean `admin_token`?"])
+        #expect(
+            r.problems.map(\.description) == ["c.toml:2:1: error: [server] admin_tokn: unknown key; did you mean `admin_token`?"])
     }
 
     @Test func aValueOfTheWrongTypeIsAnErrorNotADefault() throws {
@@ -60,6 +61,9 @@ struct TableReaderTests {
             Issue.record("expected an error")
             return
         }
-        #expect(e.problems.map(\.description) == ["c.toml:5:1: error: [queue] retention: `99999999999d` is longer than the limit of 3650d"])
+        #expect(
+            e.problems.map(\.description) == [
+                "c.toml:5:1: error: [queue] retention: `99999999999d` is longer than the limit of 3650d"
+            ])
     }
 }

@@ -93,7 +93,9 @@ struct FuzzRuleEngineTests {
             // Drop some lines so that valid values also get through on their own.
             for _ in 0..<Int.random(in: 0...6, using: &rng) {
                 let i = Int.random(in: 4..<lines.count, using: &rng)
-                if !lines[i].hasPrefix("[") && !lines[i].hasPrefix("name") && !lines[i].hasPrefix("target") { lines.remove(at: i) }
+                if !lines[i].hasPrefix("[") && !lines[i].hasPrefix("name") && !lines[i].hasPrefix("target") {
+                    lines.remove(at: i)
+                }
             }
             if depth > 1 { lines.insert("\(deepKey) = 1", at: 0) }
             switch RuleLoader.load([RuleLoader.File(path: "f.toml", text: lines.joined(separator: "\n"))], environment: [:]) {

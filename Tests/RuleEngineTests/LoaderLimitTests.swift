@@ -96,7 +96,10 @@ struct LoaderLimitTests {
             Issue.record("a list over the limit loaded")
             return
         }
-        #expect(e.problems.map(\.description) == [#"l.toml:2:1: error: list "big": file: has more than 1000000 entries (the limit of a list)"#])
+        #expect(
+            e.problems.map(\.description) == [
+                #"l.toml:2:1: error: list "big": file: has more than 1000000 entries (the limit of a list)"#
+            ])
     }
 
     @Test func aReloadedFileWithEveryTrapYieldsProblemsSoTheDaemonKeepsItsRules() {

@@ -66,7 +66,8 @@ struct RulePositionTests {
         let a = fileWithLine12(Self.rule, "stpo = true", tail: ["", "[[rule]]", "name = \"b\"", "on = [\"nope\"]"])
         let b = "[target.ZZ]\nurl = \"https://z.example\"\nconcurrency = 0\n"
         let p = problems([("b.toml", b), ("a.toml", a)])
-        #expect(p.map { String($0.prefix(while: { $0 != " " })) } == ["a.toml:12:1:", "a.toml:16:1:", "b.toml:1:1:", "b.toml:3:1:"])
+        #expect(
+            p.map { String($0.prefix(while: { $0 != " " })) } == ["a.toml:12:1:", "a.toml:16:1:", "b.toml:1:1:", "b.toml:3:1:"])
     }
 
     @Test func jsonBodyKeepsTheKeyOrderOfTheRuleFile() throws {
