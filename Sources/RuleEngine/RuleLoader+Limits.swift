@@ -8,6 +8,8 @@ extension RuleLoader {
         static let factor: ClosedRange<Double> = 1...100
         static let extensionDigits = 1...15
         static let listEntries = 1_000_000
+        /// Invalid entries of a list file reported one by one; the rest are counted.
+        static let listProblems = 100
         static let listTooLong = "has more than 1000000 entries (the limit of a list)"
     }
 }

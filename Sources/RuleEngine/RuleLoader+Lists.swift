@@ -32,6 +32,7 @@ extension RuleLoader {
                     return
                 }
                 var lineNumber = 0
+                var invalid = 0
                 for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
                     lineNumber += 1
                     var entry = line
@@ -46,12 +47,21 @@ extension RuleLoader {
                     if let p = NumberPattern.parse(raw, settings: settings) {
                         list.insert(p)
                     } else {
+                        invalid += 1
+                        // A file of garbage gives a few lines of problems, not one per line.
+                        guard invalid <= Limits.listProblems else { continue }
                         let trimmed = raw.trimmingCharacters()
                         report(
                             RuleProblem(
                                 file: path, line: lineNumber, column: 1,
                                 message: "`\(trimmed.prefix(40))` is not a number or number pattern (list \"\(name)\")"))
                     }
+                }
+                if invalid > Limits.listProblems {
+                    report(
+                        RuleProblem(
+                            file: path, line: lineNumber, column: 1,
+                            message: "\(invalid - Limits.listProblems) more entries are not numbers (list \"\(name)\")"))
                 }
             default: break
             }

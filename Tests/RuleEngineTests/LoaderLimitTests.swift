@@ -121,3 +121,19 @@ struct LoaderLimitTests {
         #expect(lines == lines.sorted())
     }
 }
+
+@Suite("loader limits: problem counts")
+struct LoaderProblemCountTests {
+    @Test func listFileOfGarbageGivesBoundedProblemsNotOnePerLine() {
+        let garbage = String(repeating: "not-a-number\n", count: 200_000)
+        let r = RuleLoader.load(
+            [RuleLoader.File(path: "g.toml", text: "[list.g]\nfile = \"g.txt\"\n")], environment: [:],
+            readFile: { _ in garbage })
+        guard case .failure(let e) = r else {
+            Issue.record("a list of garbage loaded")
+            return
+        }
+        #expect(e.problems.count == 101)
+        #expect(e.problems.last?.description == #"g.txt:200001:1: error: 199900 more entries are not numbers (list "g")"#)
+    }
+}
