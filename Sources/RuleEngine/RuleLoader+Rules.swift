@@ -142,8 +142,9 @@ extension RuleLoader {
                     if let f = string(field, file: file, subject: subject, key: "\(path).\(name)") { hook.capture[name] = f }
                 }
             case "url": break
-            case _ where inline != nil && targetKey(k, v, into: &inline!, file: file, subject: subject, prefix: "webhook."): break
-            default: break
+            default:
+                // Only the target keys are left (`known` holds them only for an inline target).
+                if inline != nil { _ = targetKey(k, v, into: &inline!, file: file, subject: subject, prefix: "webhook.") }
             }
         }
         absorb(r)

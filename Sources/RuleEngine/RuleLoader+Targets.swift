@@ -23,8 +23,7 @@ extension RuleLoader {
             case "url": break
             case "method": if let m = string(v, file: file, subject: subject, key: k) { target.method = m.uppercased() }
             case "headers": target.headers = templateTable(v, .header, file: file, subject: subject, key: k)
-            case _ where targetKey(k, v, into: &target, file: file, subject: subject, prefix: ""): break
-            default: break
+            default: _ = targetKey(k, v, into: &target, file: file, subject: subject, prefix: "")
             }
         }
         absorb(r)
