@@ -49,11 +49,14 @@ let package = Package(
         ),
         // Events, phone numbers, call tracker: pure, no I/O.
         .target(name: "Calls", swiftSettings: strict),
+        // TOML reading: parser, node tree with positions, TableReader,
+        // problems, durations, and callhook.toml (DaemonConfig). Pure.
+        .target(name: "Config", swiftSettings: strict),
         // Rule files -> compiled rule set; classify, match, render: pure.
         .target(
             name: "RuleEngine",
             dependencies: [
-                "Calls",
+                "Config", "Calls",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strict
@@ -149,7 +152,8 @@ let package = Package(
                 "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "Calls"], swiftSettings: strict),
+        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "Config", "Calls"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),

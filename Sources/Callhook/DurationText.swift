@@ -2,15 +2,19 @@ import RuleEngine
 
 /// Durations, rates and addresses as users type them on the command line.
 public enum DurationText {
-    /// `500ms`, `30s`, `2m`, `1h`, `7d`, sums like `1h30m`, or plain seconds.
+    /// `500ms`, `30s`, `2m`, `1h`, `7d`, sums like `1h30m`, or plain seconds;
+    /// at most 3650 days (`inf`, `nan` and larger values are refused).
     public static func parse(_ text: String) -> Duration? {
-        if let seconds = Double(text), seconds >= 0 { return .nanoseconds(Int64((seconds * 1e9).rounded())) }
+        if let seconds = Double(text) {
+            guard seconds.isFinite, seconds >= 0, seconds <= DurationParser.maxSeconds else { return nil }
+            return DurationParser.seconds(seconds)
+        }
         return DurationParser.parse(text)
     }
 
     /// A rate as `2/s`, `30/m`, `100/h`, or a plain number per second.
     public static func parseRate(_ text: String) -> Double? {
-        if let n = Double(text) { return n > 0 ? n : nil }
+        if let n = Double(text) { return (DurationParser.minRate...DurationParser.maxRate).contains(n) ? n : nil }
         return DurationParser.parseRate(text)
     }
 

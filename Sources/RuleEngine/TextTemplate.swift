@@ -104,12 +104,3 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
         return name.split(separator: ".").map(String.init)
     }
 }
-
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}

@@ -38,8 +38,9 @@ struct CLITests {
         #expect(r.status == 1)
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(lines)")
-        #expect(lines.contains { $0.hasSuffix(#"a.toml: error: target "crm": timout: unknown key; did you mean `timeout`?"#) })
-        #expect(lines.contains { $0.hasSuffix(#"a.toml: error: rule "x": webhook.target: unknown target `nope`"#) })
+        #expect(
+            lines.contains { $0.hasSuffix(#"a.toml:3:1: error: target "crm": timout: unknown key; did you mean `timeout`?"#) })
+        #expect(lines.contains { $0.hasSuffix(#"a.toml:9:1: error: rule "x": webhook.target: unknown target `nope`"#) })
         #expect(lines.contains { $0.contains("b.toml:1:") })
     }
 

@@ -164,7 +164,7 @@ struct ConditionTests {
         ).get()
         #expect(
             set.warnings.map(\.description) == [
-                #"w.toml: warning: rule "r": webhook.json: unknown variable `call.durration`; did you mean `call.duration`?"#
+                #"w.toml:8:1: warning: rule "r": webhook.json: unknown variable `call.durration`; did you mean `call.duration`?"#
             ])
     }
 

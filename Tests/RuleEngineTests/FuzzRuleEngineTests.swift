@@ -61,6 +61,61 @@ struct FuzzRuleEngineTests {
         #expect(loaded > 0)
     }
 
+    static let extremeNumbers = [
+        "9223372036854775807", "-9223372036854775808", "0", "-1", "1", "15", "16", "100", "101", "1000", "1001", "1e308",
+        "-1e308", "inf", "-inf", "nan", "1.5", "0x7fffffffffffffff", "5e-324",
+    ]
+    static let extremeDurations = [
+        "999999999999d", "99999999999d", "3650d", "3651d", "87600h", "1e308s", "0ms", "0.0000001ms", "1h30m",
+        String(repeating: "9", count: 320) + "s", String(repeating: "1d", count: 60), ".s", "9.9.9s", "-1s", "inf", "nan",
+    ]
+    static let extremeRates = ["inf/s", "nan/s", "1e308/s", "0.0000001/h", "10000/s", "10001/s", "1/h", "-1/s", "0/s", "1/d"]
+
+    @Test("extreme numbers, durations, rates and key depths: accepted within their bounds or an error with a line")
+    func extremeValues() {
+        var rng = SeededRandom(seed: 5)
+        var loaded = 0
+        for _ in 0..<fuzzIterations {
+            func number() -> String { Self.extremeNumbers.randomElement(using: &rng)! }
+            func duration() -> String { "\"\(Self.extremeDurations.randomElement(using: &rng)!)\"" }
+            let depth = Int.random(in: 0...3, using: &rng) == 0 ? Int.random(in: 1...300, using: &rng) : 1
+            let deepKey = (0..<depth).map { _ in "k" }.joined(separator: ".")
+            let nested = String(repeating: "{ a = ", count: depth) + "1" + String(repeating: " }", count: depth)
+            var lines = [
+                "[settings]", "extension_digits = \(number())",
+                "[target.t]", "url = \"https://x.example\"",
+                "timeout = \(duration())", "connect_timeout = \(duration())",
+                "concurrency = \(number())", "rate = \"\(Self.extremeRates.randomElement(using: &rng)!)\"",
+                "retry = { attempts = \(number()), factor = \(number()), initial = \(duration()), max = \(duration()) }",
+                "[[rule]]", "name = \"r\"", "on = [\"ended\"]", "when = { min_duration = \(duration()) }",
+                "[[rule.webhook]]", "target = \"t\"", "json = { deep = \(nested) }",
+            ]
+            // Drop some lines so that valid values also get through on their own.
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                let i = Int.random(in: 4..<lines.count, using: &rng)
+                if !lines[i].hasPrefix("[") && !lines[i].hasPrefix("name") && !lines[i].hasPrefix("target") {
+                    lines.remove(at: i)
+                }
+            }
+            if depth > 1 { lines.insert("\(deepKey) = 1", at: 0) }
+            switch RuleLoader.load([RuleLoader.File(path: "f.toml", text: lines.joined(separator: "\n"))], environment: [:]) {
+            case .success(let set):
+                loaded += 1
+                let t = set.targets["t"]!
+                #expect((1...1000).contains(t.concurrency))
+                #expect((1...100).contains(t.retry.attempts))
+                #expect(t.retry.factor.isFinite && (1...100).contains(t.retry.factor))
+                for d in [t.timeout, t.connectTimeout, t.retry.initial, t.retry.max] { #expect(d <= .seconds(3650 * 86400)) }
+                if let r = t.ratePerSecond { #expect(r.isFinite && r > 0 && r <= 10_000) }
+                #expect((1...15).contains(set.settings.extensionDigits))
+            case .failure(let e):
+                #expect(!e.problems.isEmpty)
+                #expect(e.problems.allSatisfy { $0.line != nil && $0.column != nil }, "\(e.problems)")
+            }
+        }
+        #expect(loaded > 0)
+    }
+
     @Test("rendered requests stay well-formed whatever the caller sends")
     func renderer() throws {
         let text = """

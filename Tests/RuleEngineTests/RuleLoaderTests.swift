@@ -53,10 +53,10 @@ struct RuleLoaderTests {
                 on = ["ended"]
                 """
         let p = problems([("rules/a.toml", text)])
-        #expect(p.contains(#"rules/a.toml: error: rule "first": on: unknown phase `incomming`; did you mean `incoming`?"#))
-        #expect(p.contains(#"rules/a.toml: error: rule "first": when.clas: unknown key; did you mean `class`?"#))
-        #expect(p.contains(#"rules/a.toml: error: rule "first": webhook.target: unknown target `crn`; did you mean `crm`?"#))
-        #expect(p.contains { $0.contains(#"rule "first": is already defined in rules/a.toml"#) })
+        #expect(p.contains(#"rules/a.toml:5:1: error: rule "first": on: unknown phase `incomming`; did you mean `incoming`?"#))
+        #expect(p.contains(#"rules/a.toml:6:10: error: rule "first": when.clas: unknown key; did you mean `class`?"#))
+        #expect(p.contains(#"rules/a.toml:9:1: error: rule "first": webhook.target: unknown target `crn`; did you mean `crm`?"#))
+        #expect(p.contains { $0.hasPrefix(#"rules/a.toml:12:1: error: rule "first": is already defined in rules/a.toml"#) })
         #expect(p.count == 4)
     }
 
@@ -71,7 +71,7 @@ struct RuleLoaderTests {
     @Test("conditions that cannot apply to a phase are errors")
     func phaseApplicability() {
         let p = problems([("a.toml", "[[rule]]\nname = \"x\"\non = [\"incoming\", \"ended\"]\nwhen = { answered = true }\n")])
-        #expect(p == [#"a.toml: error: rule "x": when.answered: cannot apply to phase `incoming` (only to ended, missed)"#])
+        #expect(p == [#"a.toml:4:1: error: rule "x": when.answered: cannot apply to phase `incoming` (only to ended, missed)"#])
     }
 
     @Test("environment variables: resolved at load, missing ones are errors, values are secrets")
@@ -89,7 +89,7 @@ struct RuleLoaderTests {
     func names() {
         #expect(
             problems([("n.toml", "[target.CRM]\nurl = \"https://x\"\n")]) == [
-                #"n.toml: error: target "CRM": name must match [a-z0-9][a-z0-9_.-]*"#
+                #"n.toml:1:1: error: target "CRM": name must match [a-z0-9][a-z0-9_.-]*"#
             ])
     }
 }
@@ -115,7 +115,7 @@ struct InlineTargetTests {
         #expect(set.rules[0].webhooks[0].target == "teams.webhook1")
         #expect(
             problems([("i.toml", text + "\ntimout = \"1s\"\n")], env: ["TEAMS_PATH": "abc"]) == [
-                #"i.toml: error: rule "teams": webhook.timout: unknown key; did you mean `timeout`?"#
+                #"i.toml:9:1: error: rule "teams": webhook.timout: unknown key; did you mean `timeout`?"#
             ])
         #expect(
             problems([
@@ -124,6 +124,6 @@ struct InlineTargetTests {
                     "[target.t]\nurl = \"https://x\"\n[[rule]]\nname = \"r\"\non = [\"ended\"]\n[[rule.webhook]]\ntarget = \"t\"\nurl = \"https://y\"\n"
                 )
             ])
-                == [#"i.toml: error: rule "r": webhook: has both `target` and `url`; use one"#])
+                == [#"i.toml:6:1: error: rule "r": webhook: has both `target` and `url`; use one"#])
     }
 }

@@ -1,7 +1,7 @@
 /// One problem found while loading a rule set.
 ///
-/// Printed as `FILE:LINE:COLUMN: error: MESSAGE` when a position is known,
-/// else `FILE: error: rule "NAME": KEY: MESSAGE`. Never contains a secret:
+/// Printed as `FILE:LINE:COLUMN: error: rule "NAME": KEY: MESSAGE`; the
+/// position is left out only where none exists (a file that cannot be read). Never contains a secret:
 /// messages name keys and variables, not their values.
 public struct RuleProblem: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable { case error, warning }
@@ -27,6 +27,24 @@ public struct RuleProblem: Sendable, Hashable, CustomStringConvertible {
         self.subject = subject
         self.key = key
         self.message = message
+    }
+
+    public init(
+        _ severity: Severity = .error, file: String, at position: TOMLPosition?, subject: String? = nil, key: String? = nil,
+        message: String
+    ) {
+        self.init(
+            severity, file: file, line: position?.line, column: position?.column, subject: subject, key: key, message: message)
+    }
+
+    /// Problems in a stable order: by file, then line and column; problems
+    /// at one place keep the order they were found in.
+    public static func ordered(_ problems: [RuleProblem]) -> [RuleProblem] {
+        problems.enumerated().sorted { a, b in
+            let ka = (a.element.file, a.element.line ?? 0, a.element.column ?? 0, a.offset)
+            let kb = (b.element.file, b.element.line ?? 0, b.element.column ?? 0, b.offset)
+            return ka < kb
+        }.map(\.element)
     }
 
     public var description: String {

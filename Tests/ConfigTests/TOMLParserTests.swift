@@ -1,10 +1,10 @@
 import Testing
 
-@testable import RuleEngine
+@testable import Config
 
 @Suite("TOML parser")
 struct TOMLParserTests {
-    func parse(_ s: String) throws -> [String: TOMLNode] { try TOMLNode.parse(s) }
+    func parse(_ s: String) throws -> TOMLTable { try TOMLNode.parse(s) }
 
     func error(_ s: String) -> String {
         do {

@@ -1,4 +1,4 @@
-import RuleEngine
+import Config
 import Testing
 
 @Suite struct DaemonConfigTests {
