@@ -69,25 +69,34 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // SSE parser, NFON client, simulator.
+        // SSE parser, NFON client.
         .target(
             name: "Feeds",
             dependencies: [
                 "Curl", "Calls",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        // HTTP: health, readiness, metrics.
+        // HTTP: loopback servers, health, readiness, metrics.
         .target(
             name: "Server",
             dependencies: [
-                "Feeds",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The NFON-compatible simulator and its traffic generator.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Calls", "Server",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -96,7 +105,7 @@ let package = Package(
         .target(
             name: "Callhook",
             dependencies: [
-                "Calls", "RuleEngine", "Delivery", "Feeds", "Curl", "Server",
+                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -110,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "callhook",
             dependencies: [
-                "Callhook", "Feeds", "RuleEngine", "Calls", "Delivery",
+                "Callhook", "Simulator", "RuleEngine", "Calls", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "callhook-bench",
             dependencies: [
-                "Curl", "Callhook", "Calls", "Feeds", "RuleEngine", "Delivery",
+                "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -146,7 +155,22 @@ let package = Package(
             name: "FeedsTests", dependencies: ["Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "Curl", "Feeds", "Calls"],
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Depends on the executable so that a filtered `swift test` run
+        // rebuilds `callhook` first and never drives a stale binary.
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "Curl", "Feeds", "Calls", .target(name: "callhook")],
             exclude: ["openapi_conformance.py", "verify_signatures.py"], swiftSettings: strict),
     ]
 )

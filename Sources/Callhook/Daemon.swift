@@ -9,6 +9,7 @@ import Prometheus
 import RuleEngine
 import Server
 import ServiceLifecycle
+import Simulator
 
 /// `callhook run`: a source, the pipeline, the durable dispatcher, the
 /// rules reloader and the HTTP server, as services of one group that stops
@@ -114,7 +115,7 @@ public struct Daemon: Sendable {
                 .init(
                     service: DeferredService {
                         var nfon = NFONOptions(
-                            baseURL: await simulator.baseURL(), username: "callhook", password: "simulator",
+                            baseURL: try await simulator.baseURL(), username: "callhook", password: "simulator",
                             account: simulator.options.traffic.customer)
                         nfon.version = version
                         nfon.lineStates = true
@@ -126,7 +127,7 @@ public struct Daemon: Sendable {
         services.append(
             .init(
                 service: DeferredService {
-                    let port = await listening.port()
+                    let port = try await listening.port()
                     log.notice(
                         "callhook running",
                         metadata: [
@@ -136,9 +137,7 @@ public struct Daemon: Sendable {
                     try? await gracefulShutdown()
                 }))
 
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ShutdownPolicy.group(services, logger: logger)
         do {
             try await group.run()
         } catch {
