@@ -83,6 +83,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

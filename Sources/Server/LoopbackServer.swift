@@ -1,6 +1,11 @@
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The HTTP servers callhook runs (the simulator, the daemon's server, the
 /// demo's sink): a Hummingbird application that announces the port it
@@ -29,12 +34,19 @@ public enum LoopbackServer {
             do {
                 try await app.run()
             } catch let error where announcer.boundPort == nil {
-                let failure = ListenFailure(address: address, reason: "\(error)")
+                let failure = ListenFailure(address: address, reason: Self.reason(error))
                 announcer.fail(failure)
                 throw failure
             }
             // Ended before it ever listened (shut down during start-up).
             announcer.fail(CancellationError())
+        }
+
+        /// What the system said ("Address already in use"), without NIO's
+        /// call-site decoration.
+        static func reason(_ error: any Error) -> String {
+            guard let io = error as? IOError else { return "\(error)" }
+            return String(cString: strerror(io.errnoCode))
         }
     }
 }
@@ -46,5 +58,7 @@ public struct ListenFailure: Error, CustomStringConvertible {
     /// What the system said, e.g. "Address already in use".
     public var reason: String
 
-    public var description: String { "cannot listen on \(address): \(reason)" }
+    public var description: String {
+        "cannot listen on \(address): \(reason) (is another process using it? choose another address)"
+    }
 }
