@@ -74,26 +74,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // SSE parser, NFON client, simulator.
+        // SSE parser, NFON client.
         .target(
             name: "Feeds",
             dependencies: [
                 "Curl", "Calls",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: strict
         ),
-        // HTTP: health, readiness, metrics.
+        // HTTP: loopback servers, health, readiness, metrics.
         .target(
             name: "Server",
             dependencies: [
-                "Feeds",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The NFON-compatible simulator and its traffic generator.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Calls", "Server",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -102,7 +112,7 @@ let package = Package(
         .target(
             name: "Callhook",
             dependencies: [
-                "Calls", "RuleEngine", "Delivery", "Feeds", "Curl", "Server",
+                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -117,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "callhook",
             dependencies: [
-                "Callhook", "Feeds", "RuleEngine", "Calls", "Delivery",
+                "Callhook", "Simulator", "RuleEngine", "Calls", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "callhook-bench",
             dependencies: [
-                "Curl", "Callhook", "Calls", "Feeds", "RuleEngine", "Delivery",
+                "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -158,7 +168,22 @@ let package = Package(
             name: "FeedsTests", dependencies: ["Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "Curl", "Feeds", "Calls"],
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Depends on the executable so that a filtered `swift test` run
+        // rebuilds `callhook` first and never drives a stale binary.
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "Curl", "Feeds", "Calls", .target(name: "callhook")],
             exclude: ["openapi_conformance.py", "verify_signatures.py"], swiftSettings: strict),
     ]
 )

@@ -9,6 +9,7 @@ import Prometheus
 import RuleEngine
 import Server
 import ServiceLifecycle
+import Simulator
 
 /// `callhook run`: a source, the pipeline, the durable dispatcher, the
 /// rules reloader and the HTTP server, as services of one group that stops
@@ -119,7 +120,7 @@ public struct Daemon: Sendable {
                 .init(
                     service: ClosureService {
                         var nfon = NFONOptions(
-                            baseURL: await simulator.baseURL(), username: "callhook", password: "simulator",
+                            baseURL: try await simulator.baseURL(), username: "callhook", password: "simulator",
                             account: simulator.options.traffic.customer)
                         nfon.version = version
                         nfon.lineStates = true
@@ -131,7 +132,7 @@ public struct Daemon: Sendable {
         services.append(
             .init(
                 service: ClosureService {
-                    let port = await listening.port()
+                    let port = try await listening.port()
                     log.notice(
                         "callhook running",
                         metadata: [
@@ -141,9 +142,7 @@ public struct Daemon: Sendable {
                     try? await gracefulShutdown()
                 }))
 
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ShutdownPolicy.group(services, logger: logger)
         do {
             try await group.run()
         } catch {

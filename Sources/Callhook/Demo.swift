@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import RuleEngine
 import ServiceLifecycle
+import Simulator
 
 /// `callhook demo`: the simulator, the repository's rules, and a local sink
 /// that every target is redirected to, wired through the real pipeline.
@@ -71,20 +72,15 @@ public struct Demo: Sendable {
         let pipeline = Pipeline(rules: rules, dispatcher: dispatcher, logger: logger)
 
         let sinkApp = sink.application()
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: sinkApp), .init(service: dispatcher), .init(service: simulator),
-                    .init(
-                        service: ClosureService {
-                            try await self.startSource(simulator, sink, rules, client, pipeline, dispatcher)
-                        }),
-                    .init(
-                        service: SummaryTicker(console: console, pipeline: pipeline.stats, delivery: dispatcher.stats, sink: sink)
-                    ),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+        let group = ShutdownPolicy.group(
+            [
+                .init(service: sinkApp), .init(service: dispatcher), .init(service: simulator),
+                .init(
+                    service: ClosureService {
+                        try await self.startSource(simulator, sink, rules, client, pipeline, dispatcher)
+                    }),
+                .init(service: SummaryTicker(console: console, pipeline: pipeline.stats, delivery: dispatcher.stats, sink: sink)),
+            ], logger: logger)
         try await withThrowingTaskGroup(of: Bool.self) { tasks in
             tasks.addTask {
                 try await group.run()
@@ -118,10 +114,10 @@ public struct Demo: Sendable {
         _ simulator: Simulator, _ sink: DemoSink, _ rules: RuleSet, _ client: HTTPClient, _ pipeline: Pipeline,
         _ dispatcher: Dispatcher
     ) async throws {
-        let sinkPort = await sink.listening.port()
+        let sinkPort = try await sink.listening.port()
         let redirected = try rules.redirectingTargets(to: "http://\(options.listenHost):\(sinkPort)")
         await pipeline.replaceRules(redirected)
-        let base = await simulator.baseURL()
+        let base = try await simulator.baseURL()
         logger.info("demo running", metadata: ["simulator": "\(base)", "sink": "http://\(options.listenHost):\(sinkPort)"])
         var nfon = NFONOptions(baseURL: base, username: "demo", password: "demo", account: simulator.options.traffic.customer)
         nfon.version = options.version

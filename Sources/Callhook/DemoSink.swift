@@ -1,8 +1,8 @@
-import Feeds
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Server
 import ServiceLifecycle
 import Synchronization
 

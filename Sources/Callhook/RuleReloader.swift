@@ -31,7 +31,7 @@ public final class RuleReloader: Service {
                 await cancelWhenGracefulShutdown {
                     for await _ in signals {
                         self.logger.info("SIGHUP: reloading rules")
-                        await self.reload()
+                        await self.reload(trigger: "signal")
                     }
                 }
             }
@@ -49,9 +49,10 @@ public final class RuleReloader: Service {
         }
     }
 
-    /// Loads the rules; applies them when valid. Returns the problems when not.
+    /// Loads the rules; applies them when valid. Returns the problems when
+    /// not. `trigger` (`signal`, `file change`) is logged with the outcome.
     @discardableResult
-    public func reload() async -> RuleLoadError? {
+    public func reload(trigger: String = "file change") async -> RuleLoadError? {
         switch RuleFiles.load(directory: directory, missingEnvironment: .error) {
         case .success(let rules):
             await apply(rules)
@@ -59,12 +60,13 @@ public final class RuleReloader: Service {
                 "rules reloaded",
                 metadata: [
                     "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "warnings": "\(rules.warnings.count)",
+                    "trigger": "\(trigger)",
                 ])
             return nil
         case .failure(let e):
             logger.error(
                 "rules not reloaded: the new rule set is invalid; the old one stays",
-                metadata: ["problems": "\(e.problems.count)"])
+                metadata: ["problems": "\(e.problems.count)", "trigger": "\(trigger)"])
             for p in e.problems { logger.error("\(p.description)") }
             return e
         }

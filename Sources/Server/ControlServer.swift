@@ -1,4 +1,3 @@
-import Feeds
 import Foundation
 import Hummingbird
 import Logging
@@ -28,6 +27,12 @@ public struct ControlServer: Sendable {
 
     /// The server, to run in the service group.
     public func application() -> some Service {
+        LoopbackServer.application(
+            router: router(), host: host, port: port, name: "callhook", announcer: listening, logger: logger)
+    }
+
+    /// The routes, without a socket (the route tests drive them in process).
+    public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("healthz") { _, _ in
             Self.json(.ok, #"{"status":"ok"}"#)
@@ -47,8 +52,7 @@ public struct ControlServer: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
         }
-        return LoopbackServer.application(
-            router: router, host: host, port: port, name: "callhook", announcer: listening, logger: logger)
+        return router
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {

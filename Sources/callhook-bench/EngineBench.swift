@@ -1,8 +1,8 @@
 import Callhook
 import Calls
-import Feeds
 import Foundation
 import RuleEngine
+import Simulator
 
 #if canImport(Glibc)
     import Glibc

@@ -45,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let logger = global.makeLogger()
         do {
-            try await Demo(options: options, logger: logger).run()
+            try await ShutdownPolicy.endingAtSecondSignal { try await Demo(options: options, logger: logger).run() }
         } catch let e as Demo.Failure {
             if case .rules = e { throw CommandFailure.invalidInput(e.description) }
             throw CommandFailure.runtime(e.description)

@@ -44,7 +44,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let logger = global.makeLogger()
         do {
-            try await Daemon(config: settings, version: CallhookVersion.current, logger: logger).run()
+            try await ShutdownPolicy.endingAtSecondSignal {
+                try await Daemon(config: settings, version: CallhookVersion.current, logger: logger).run()
+            }
         } catch let e as Daemon.Failure {
             if case .invalid = e { throw CommandFailure.invalidInput(e.description) }
             throw CommandFailure.runtime(e.description)

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Callhook
-import Feeds
 import Foundation
 import ServiceLifecycle
+import Simulator
 
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -128,17 +128,24 @@ struct SimCommand: AsyncParsableCommand {
         }
         let logger = global.makeLogger()
         let simulator = Simulator(options: options, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: simulator)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await withThrowingDiscardingTaskGroup { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask {
-                let base = await simulator.baseURL()
-                let who = username.map { "user \($0)" } ?? "any user name and password"
-                FileHandle.standardError.write(
-                    Data("callhook sim: NFON CTI API at \(base) (\(who)); calls stream starts with the first client\n".utf8))
+        let group = ShutdownPolicy.group([.init(service: simulator)], logger: logger)
+        do {
+            try await ShutdownPolicy.endingAtSecondSignal {
+                try await withThrowingDiscardingTaskGroup { tasks in
+                    tasks.addTask { try await group.run() }
+                    tasks.addTask {
+                        // A simulator that cannot listen fails the group with the reason.
+                        guard let base = try? await simulator.baseURL() else { return }
+                        let who = username.map { "user \($0)" } ?? "any user name and password"
+                        FileHandle.standardError.write(
+                            Data(
+                                "callhook sim: NFON CTI API at \(base) (\(who)); calls stream starts with the first client\n"
+                                    .utf8))
+                    }
+                }
             }
+        } catch {
+            throw CommandFailure.runtime("callhook sim stopped: \(error)")
         }
     }
 }

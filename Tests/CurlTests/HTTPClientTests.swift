@@ -89,6 +89,7 @@ struct HTTPClientTests {
         }
         do {
             _ = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/"))
+            Issue.record("expected connection refused: nothing listens on port \(port)")
         } catch {
             #expect(error.kind == .connect)
             #expect(error.isRetryable)

@@ -23,8 +23,12 @@ actor SimulatorHub {
     private var callSubscribers: [UUID: Subscriber] = [:]
     private var stateSubscribers: [UUID: Subscriber] = [:]
     private(set) var lineStates: [String: LineStateEvent] = [:]
-    private var firstSubscriber: [CheckedContinuation<Void, Never>] = []
+    /// Yields once, when the first calls-stream client connects.
+    private let firstSubscriber = AsyncStream<Void>.makeStream()
     private var hadSubscriber = false
+    /// Stream clients disconnected because they fell `subscriberBuffer`
+    /// events behind.
+    private(set) var slowSubscribersDropped = 0
     private var tokenCounter = 0
     /// Events of originated calls, due at an instant.
     private var pending: [(due: ContinuousClock.Instant, payload: SimulatedEvent.Payload)] = []
@@ -66,6 +70,15 @@ actor SimulatorHub {
 
     func revoke(_ token: String) { tokens[token] = nil }
 
+    /// Tokens issued and not yet expired or revoked.
+    var tokenCount: Int { tokens.count }
+
+    /// Forgets expired tokens, so that a client that logs in again and
+    /// again does not grow the table without bound.
+    private func pruneTokens(now: ContinuousClock.Instant) {
+        tokens = tokens.filter { $0.value.expires > now }
+    }
+
     /// The status a login must fail with (a fault), if any.
     func takeLoginFailure() -> Int? {
         guard loginFailuresLeft > 0 else { return nil }
@@ -88,20 +101,23 @@ actor SimulatorHub {
     // MARK: Streams
 
     func subscribeCalls(expires: ContinuousClock.Instant) -> AsyncStream<[UInt8]> {
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(
+            bufferingPolicy: .bufferingOldest(max(options.subscriberBuffer, 1)))
         let id = UUID()
         callConnections += 1
         callSubscribers[id] = Subscriber(continuation: continuation, expires: expires, lastWrite: .now, index: callConnections)
         if !hadSubscriber {
             hadSubscriber = true
-            for w in firstSubscriber { w.resume() }
-            firstSubscriber.removeAll()
+            firstSubscriber.continuation.yield()
+            firstSubscriber.continuation.finish()
         }
         return stream
     }
 
     func subscribeStates(expires: ContinuousClock.Instant) -> AsyncStream<[UInt8]> {
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        // Room for the snapshot as well as for the changes behind it.
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(
+            bufferingPolicy: .bufferingOldest(lineStates.count + max(options.subscriberBuffer, 1)))
         // The snapshot first, then changes.
         for s in lineStates.values.sorted(by: { $0.extension < $1.extension }) {
             continuation.yield(Array(sse(s).utf8))
@@ -111,16 +127,32 @@ actor SimulatorHub {
         return stream
     }
 
-    /// Sends to every subscriber, forgetting those whose client went away.
+    /// Sends to every subscriber, forgetting those whose client went away
+    /// or fell too far behind.
     private func broadcast(_ text: String, to subscribers: inout [UUID: Subscriber]) {
         let now = ContinuousClock.now
         let bytes = Array(text.utf8)
         for id in Array(subscribers.keys) where !subscribers[id]!.silent {
-            if case .terminated = subscribers[id]!.continuation.yield(bytes) {
-                subscribers[id] = nil
-            } else {
+            if deliver(bytes, to: subscribers[id]!) {
                 subscribers[id]!.lastWrite = now
+            } else {
+                subscribers[id] = nil
             }
+        }
+    }
+
+    /// Queues `bytes` for one client; false when the client is gone. A
+    /// client whose buffer is full is disconnected after what it already
+    /// has: its stream ends without a gap, and it reconnects.
+    private func deliver(_ bytes: [UInt8], to subscriber: Subscriber) -> Bool {
+        switch subscriber.continuation.yield(bytes) {
+        case .enqueued: return true
+        case .terminated: return false
+        case .dropped:
+            slowSubscribersDropped += 1
+            subscriber.continuation.finish()
+            return false
+        @unknown default: return false
         }
     }
 
@@ -133,7 +165,7 @@ actor SimulatorHub {
             if s.silent { continue }
             var bytes = s.index == 1 ? faults.injection(sent: s.sent, random: &faultRandom) : []
             bytes += Array(text.utf8)
-            if case .terminated = s.continuation.yield(bytes) {
+            guard deliver(bytes, to: s) else {
                 callSubscribers[id] = nil
                 continue
             }
@@ -151,10 +183,10 @@ actor SimulatorHub {
 
     var callSubscriberCount: Int { callSubscribers.count }
 
-    /// Returns once a client has connected to the calls stream.
-    func waitForFirstSubscriber() async {
-        if hadSubscriber { return }
-        await withCheckedContinuation { firstSubscriber.append($0) }
+    /// Returns once a client has connected to the calls stream, or when
+    /// the waiting task is cancelled (shutdown with no client).
+    nonisolated func waitForFirstSubscriber() async {
+        for await _ in firstSubscriber.stream { return }
     }
 
     // MARK: Publishing
@@ -181,9 +213,10 @@ actor SimulatorHub {
         return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
     }
 
-    /// Housekeeping, called a few times a second: closes streams whose token
-    /// expired, sends keepalive comments, publishes due originate events.
+    /// Housekeeping, called a few times a second: forgets expired tokens,
+    /// closes streams whose token expired, sends keepalive comments, publishes due originate events.
     func tick(now: ContinuousClock.Instant) {
+        pruneTokens(now: now)
         for (id, s) in callSubscribers where s.expires <= now {
             s.continuation.finish()
             callSubscribers[id] = nil

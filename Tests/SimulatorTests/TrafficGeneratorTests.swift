@@ -1,5 +1,5 @@
 import Calls
-import Feeds
+import Simulator
 import Testing
 
 @Suite("traffic generator")

@@ -2,6 +2,7 @@ import Calls
 import Foundation
 import Hummingbird
 import Logging
+import Server
 import ServiceLifecycle
 
 /// An NFON-compatible CTI server on loopback (runtime.md, "Simulator"): the
@@ -25,8 +26,9 @@ public final class Simulator: Service {
     }
 
     /// The base URL clients use (`http://127.0.0.1:PORT/v1`), once listening.
-    public func baseURL() async -> String {
-        "http://\(options.host):\(await listening.port())/v1"
+    /// Throws when the simulator cannot listen or the caller is cancelled.
+    public func baseURL() async throws -> String {
+        "http://\(options.host):\(try await listening.port())/v1"
     }
 
     /// Call events published so far.
@@ -55,7 +57,10 @@ public final class Simulator: Service {
     }
 
     private func playTimeline() async throws {
-        if options.startWhenSubscribed { await hub.waitForFirstSubscriber() }
+        if options.startWhenSubscribed {
+            await hub.waitForFirstSubscriber()
+            try Task.checkCancellation()
+        }
         let start = ContinuousClock.now
         let speed = max(options.speed, 0.000_001)
         var count = 0
@@ -68,13 +73,5 @@ public final class Simulator: Service {
             count = event.callIndex + 1
         }
         logger.info("simulation finished", metadata: ["calls": "\(count)"])
-    }
-}
-
-extension Logger {
-    public func withLevel(_ level: Logger.Level) -> Logger {
-        var l = self
-        l.logLevel = max(level, l.logLevel)
-        return l
     }
 }

@@ -22,6 +22,10 @@ public struct SimulatorOptions: Sendable {
     public var startWhenSubscribed = true
     /// Comment lines sent on idle streams.
     public var keepaliveInterval: Duration = .seconds(15)
+    /// Events a stream client may fall behind by; a client further behind
+    /// is disconnected (it reconnects and resumes) instead of holding an
+    /// ever-growing buffer.
+    public var subscriberBuffer = 4096
     /// Faults to inject (none by default).
     public var faults = SimulatorFaults()
 

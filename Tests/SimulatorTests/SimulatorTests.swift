@@ -6,6 +6,8 @@ import Logging
 import Synchronization
 import Testing
 
+@testable import Simulator
+
 /// Starts a simulator on a free port for one test and stops it after.
 func withSimulator<T>(
     _ configure: (inout SimulatorOptions) -> Void = { _ in }, _ body: (String, HTTPClient) async throws -> T
@@ -18,7 +20,7 @@ func withSimulator<T>(
     logger.logLevel = .critical
     let sim = Simulator(options: options, logger: logger)
     let task = Task { try await sim.run() }
-    let base = await sim.baseURL()
+    let base = try await sim.baseURL()
     let client = HTTPClient()
     defer {
         client.shutdown()
@@ -142,10 +144,17 @@ struct SimulatorTests {
                     url: base + "/extensions/phone/calls", headers: [("Authorization", "Bearer \(token)")], timeout: .seconds(20))
             )
             #expect(stream.head.status == 200)
-            var ended = false
-            for try await _ in stream {}
-            ended = true
-            #expect(ended)
+            // The server ends the stream cleanly, long before the client's
+            // own 20 s timeout would (that would throw here).
+            let opened = ContinuousClock.now
+            var failure: (any Error)?
+            do {
+                for try await _ in stream {}
+            } catch {
+                failure = error
+            }
+            #expect(failure == nil, "the stream ended with an error: \(String(describing: failure))")
+            #expect(ContinuousClock.now - opened < .seconds(10))
             let again = try await client.execute(
                 HTTPRequest(url: base + "/extensions/phone/data", headers: [("Authorization", "Bearer \(token)")]))
             #expect(again.status == 401)
