@@ -7,7 +7,7 @@ import Testing
 struct TLSTests {
     @Test("a self-signed server is refused unless its CA is given")
     func selfSigned() async throws {
-        let server = try SelfSignedServer()
+        let server = try await SelfSignedServer.start()
         defer { server.stop() }
         try #require(server.port > 0)
         let client = HTTPClient()

@@ -1,6 +1,7 @@
 import Calls
 import Foundation
 import RuleEngine
+import TestSupport
 import Testing
 
 @testable import Delivery
@@ -116,12 +117,8 @@ import Testing
                 ('{"t":"' + sys.argv[3] + '"}').encode()))
             db.commit()
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, path, Self.v1Schema, m]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let p = try await ChildProcess.run(["python3", "-c", script, path, Self.v1Schema, m])
+        #expect(p.status == 0)
 
         let store = try SQLiteDeliveryStore(path: path)
         let (d, _) = try #require(try await store.delivery(id: "old"))

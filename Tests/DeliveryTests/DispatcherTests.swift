@@ -116,7 +116,7 @@ import Testing
 /// Through libcurl to a server whose certificate is not trusted (10.5).
 @Suite struct UntrustedCertificateTests {
     @Test func anUntrustedCertificateKeepsTheDeliveryPendingWithTheReasonInItsAttempts() async throws {
-        let server = try SelfSignedServer()
+        let server = try await SelfSignedServer.start()
         defer { server.stop() }
         try #require(server.port > 0)
         let client = HTTPClient()

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Delivery
@@ -115,12 +116,16 @@ import Testing
         let other = try DatabaseQueue(path: path)
         let locked = Flag()
         let release = DispatchSemaphore(value: 0)
-        let holder = Task.detached {
-            try other.inDatabase { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                locked.value.store(true, ordering: .relaxed)
-                release.wait()
-                try db.execute(sql: "COMMIT")
+        // The other process's transaction waits on a thread of its own, not
+        // on one of the cooperative pool's (two on this machine).
+        let holder = Task {
+            try await offThePool {
+                try other.inDatabase { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                    locked.value.store(true, ordering: .relaxed)
+                    release.wait()
+                    try db.execute(sql: "COMMIT")
+                }
             }
         }
         let deadline = ContinuousClock.now + .seconds(10)

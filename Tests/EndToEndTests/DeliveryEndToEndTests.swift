@@ -115,18 +115,12 @@ func callField(_ body: String) -> String {
         }
         let input = setup.dir.appendingPathComponent("signed.json")
         try JSONSerialization.data(withJSONObject: ["secret": Self.secret, "requests": requests]).write(to: input)
-        let verify = Process()
-        verify.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        verify.arguments = [
+        let verify = try await ChildProcess.run([
             "python3", repositoryRoot.appendingPathComponent("Tests/EndToEndTests/verify_signatures.py").path, input.path,
-        ]
-        let out = Pipe()
-        verify.standardOutput = out
-        try verify.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        verify.waitUntilExit()
+        ])
+        let text = verify.output
         print("standardwebhooks:\n\(text)")
-        #expect(verify.terminationStatus == 0)
+        #expect(verify.status == 0)
         #expect(text.components(separatedBy: "verified").count - 1 == 9)
 
         // Health, readiness and metrics.

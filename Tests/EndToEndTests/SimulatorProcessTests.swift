@@ -2,6 +2,7 @@ import Calls
 import Curl
 import Feeds
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs `callhook sim` with the given flags, reads its calls and states
@@ -94,19 +95,12 @@ struct SimulatorProcessTests {
         let openapi = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
             "shared/reference/nfon-cti-api.openapi.yml")
         try #require(FileManager.default.fileExists(atPath: openapi.path), "the NFON OpenAPI file is expected at \(openapi.path)")
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = [
-            "python3", repositoryRoot.appendingPathComponent("Tests/EndToEndTests/openapi_conformance.py").path, openapi.path,
-            callsFile.path, statesFile.path,
-        ]
-        let out = Pipe()
-        check.standardOutput = out
-        check.standardError = out
-        try check.run()
-        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        print(report)
-        #expect(check.terminationStatus == 0, "\(report)")
+        let check = try await ChildProcess.run(
+            [
+                "python3", repositoryRoot.appendingPathComponent("Tests/EndToEndTests/openapi_conformance.py").path,
+                openapi.path, callsFile.path, statesFile.path,
+            ], mergeErrors: true)
+        print(check.output)
+        #expect(check.status == 0, "\(check.output)")
     }
 }

@@ -37,11 +37,14 @@ struct FuzzRuleEngineTests {
     ]
 
     @Test("the loader survives any mutation of a rule file and always explains a failure")
-    func loader() {
+    func loader() async {
         var rng = SeededRandom(seed: 3)
         let base = Array(Self.seed)
         var loaded = 0
-        for _ in 0..<fuzzIterations {
+        for iteration in 0..<fuzzIterations {
+            // Let other tests run: a long synchronous loop would hold one of the
+            // cooperative pool's two threads on this machine for seconds.
+            if iteration % 64 == 0 { await Task.yield() }
             var chars = base
             for _ in 0..<Int.random(in: 1...5, using: &rng) {
                 let i = Int.random(in: 0..<chars.count, using: &rng)
@@ -72,10 +75,13 @@ struct FuzzRuleEngineTests {
     static let extremeRates = ["inf/s", "nan/s", "1e308/s", "0.0000001/h", "10000/s", "10001/s", "1/h", "-1/s", "0/s", "1/d"]
 
     @Test("extreme numbers, durations, rates and key depths: accepted within their bounds or an error with a line")
-    func extremeValues() {
+    func extremeValues() async {
         var rng = SeededRandom(seed: 5)
         var loaded = 0
-        for _ in 0..<fuzzIterations {
+        for iteration in 0..<fuzzIterations {
+            // Let other tests run: a long synchronous loop would hold one of the
+            // cooperative pool's two threads on this machine for seconds.
+            if iteration % 64 == 0 { await Task.yield() }
             func number() -> String { Self.extremeNumbers.randomElement(using: &rng)! }
             func duration() -> String { "\"\(Self.extremeDurations.randomElement(using: &rng)!)\"" }
             let depth = Int.random(in: 0...3, using: &rng) == 0 ? Int.random(in: 1...300, using: &rng) : 1
@@ -117,7 +123,7 @@ struct FuzzRuleEngineTests {
     }
 
     @Test("rendered requests stay well-formed whatever the caller sends")
-    func renderer() throws {
+    func renderer() async throws {
         let text = """
             [target.t]
             url = "https://x.example/api"
@@ -150,6 +156,7 @@ struct FuzzRuleEngineTests {
         let alphabet = Array("aZ09 \"\\'<>&{}%+#?=/\r\n\t\u{0}\u{7}\u{1B}\u{2028}é📞\u{FFFD}")
         let allowedURL = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%/?=&:")
         for i in 0..<fuzzIterations {
+            if i % 64 == 0 { await Task.yield() }
             let name = String((0..<Int.random(in: 0...30, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             let raw = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             let e = CallEvent(

@@ -136,7 +136,7 @@ struct SimulatorTests {
     @Test("an expired token closes its stream")
     func tokenExpiry() async throws {
         try await withSimulator({
-            $0.tokenTTL = .milliseconds(300); $0.traffic.rate = 0.001
+            $0.tokenTTL = .seconds(2); $0.traffic.rate = 0.001
         }) { base, client in
             let token = try #require(try await login(base, client)["access-token"])
             let stream = try await client.stream(

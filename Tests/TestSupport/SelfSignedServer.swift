@@ -5,13 +5,22 @@ import Foundation
 #endif
 
 /// A self-signed HTTPS server (Python's ssl module) and its certificate.
-public final class SelfSignedServer {
+///
+/// `@unchecked Sendable`: every stored property is set in `init` and never
+/// changed; `Process` itself is only touched again by `stop()`.
+public final class SelfSignedServer: @unchecked Sendable {
     let dir: URL
     let process: Process
     public let port: Int
     public var certFile: String { dir.appendingPathComponent("cert.pem").path }
 
-    public init() throws {
+    /// Makes the certificate and starts the server on a thread of its own
+    /// (key generation and the wait for the port line block).
+    public static func start() async throws -> SelfSignedServer {
+        try await offThePool { try SelfSignedServer() }
+    }
+
+    init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let openssl = Process()

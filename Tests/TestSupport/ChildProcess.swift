@@ -1,0 +1,39 @@
+import Foundation
+
+/// Runs a child process to its end without blocking Swift's cooperative
+/// thread pool.
+///
+/// On a 2-core machine that pool has two threads: one blocking
+/// `waitUntilExit` or `readDataToEndOfFile` inside an async test halves
+/// what every other test running in parallel gets, and timing assertions
+/// elsewhere start to fail. The blocking work runs on a thread of its own.
+public enum ChildProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        /// Standard output, and standard error too when `mergeErrors`.
+        public var output: String
+    }
+
+    /// Runs `arguments` through `/usr/bin/env` (so `python3` is found on PATH).
+    public static func run(_ arguments: [String], mergeErrors: Bool = false) async throws -> Result {
+        try await offThePool {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = arguments
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = mergeErrors ? out : FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return Result(status: p.terminationStatus, output: text)
+        }
+    }
+}
+
+/// Runs blocking `work` on a new thread and resumes with its result.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
+}
