@@ -83,6 +83,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Agent tokens, the agent hub (who is ringing now, per-agent
+        // buffers, SSE frames) and the web agent page.
+        .target(
+            name: "Agents",
+            dependencies: [
+                "Calls", "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // HTTP: health, readiness, metrics.
         .target(
             name: "Server",
@@ -149,6 +160,7 @@ let package = Package(
                 "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "Calls"], swiftSettings: strict),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "Calls"], swiftSettings: strict),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Calls", "Curl", .product(name: "Logging", package: "swift-log")],
