@@ -15,7 +15,8 @@ public enum AgentPage {
     public static let contentType = "text/html; charset=utf-8"
 
     /// The whole page.
-    public static let html: String = head + "<style>" + style + "</style>\n</head>\n" + body + "<script>" + script
+    public static let html: String =
+        head + "<style>" + style + "</style>\n</head>\n" + body + "<script>" + script
         + "</script>\n</html>\n"
 
     static let head = #"""
