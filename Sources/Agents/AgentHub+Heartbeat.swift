@@ -8,7 +8,6 @@ extension AgentHub {
             var after = Aftermath()
             Self.pruneExpired(in: &s, now: now)
             for sid in Array(s.subscribers.keys) { Self.send(SSEFrame.keepalive, to: sid, in: &s, after: &after) }
-            after.connected = s.subscribers.count
             return after
         }
         settle(after)

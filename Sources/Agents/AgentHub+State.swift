@@ -25,6 +25,7 @@ extension AgentHub {
             if s.index[key]?.isEmpty == true { s.index[key] = nil }
         }
         s.disconnects[reason, default: 0] += 1
+        after.connected = s.subscribers.count
         after.disconnected[reason, default: 0] += 1
         return sub
     }

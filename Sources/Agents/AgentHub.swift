@@ -105,7 +105,8 @@ public final class AgentHub: Sendable {
         var finish: [AsyncStream<String>.Continuation] = []
         var disconnected: [DisconnectReason: Int] = [:]
         var evictedRinging = 0
-        var connected = 0
+        /// The new number of agents, when it changed.
+        var connected: Int?
     }
 
     public let configuration: Configuration
@@ -143,7 +144,6 @@ public final class AgentHub: Sendable {
             var targets = s.index[IndexKey(customer: event.customer, extension: event.extension)] ?? []
             targets.formUnion(s.index[IndexKey(customer: nil, extension: event.extension)] ?? [])
             for sid in targets { Self.send(frame, to: sid, in: &s, after: &after) }
-            after.connected = s.subscribers.count
             return after
         }
         metrics.event(event.kind)
@@ -168,6 +168,7 @@ public final class AgentHub: Sendable {
             s.subscribers[sid] = Subscriber(scope: scope, continuation: continuation)
             for ext in scope.extensions { s.index[IndexKey(customer: scope.customer, extension: ext), default: []].insert(sid) }
             var after = Aftermath()
+            after.connected = s.subscribers.count
             Self.send(SSEFrame.retry(milliseconds: retryMilliseconds), to: sid, in: &s, after: &after)
             let ringingNow = s.ringing.filter { leg, ringing in
                 ringing.expires > now && scope.contains(customer: leg.customer, extension: leg.extension)
@@ -175,7 +176,6 @@ public final class AgentHub: Sendable {
             for (_, ringing) in ringingNow.sorted(by: { $0.value.id < $1.value.id }) {
                 Self.send(ringing.frame, to: sid, in: &s, after: &after)
             }
-            after.connected = s.subscribers.count
             return after
         }
         if let after {
@@ -194,7 +194,6 @@ public final class AgentHub: Sendable {
             if let sub = Self.drop(subscription.id, reason: .client, in: &s, after: &after) {
                 after.finish.append(sub.continuation)
             }
-            after.connected = s.subscribers.count
             return after
         }
         settle(after)
@@ -209,7 +208,6 @@ public final class AgentHub: Sendable {
             for sid in Array(s.subscribers.keys) {
                 if let sub = Self.drop(sid, reason: .shutdown, in: &s, after: &after) { after.finish.append(sub.continuation) }
             }
-            after.connected = 0
             return after
         }
         settle(after)
@@ -227,7 +225,6 @@ public final class AgentHub: Sendable {
         let after = state.withLock { s -> Aftermath in
             var after = Aftermath()
             _ = Self.drop(sid, reason: reason, in: &s, after: &after)
-            after.connected = s.subscribers.count
             return after
         }
         settle(after)
@@ -236,7 +233,7 @@ public final class AgentHub: Sendable {
     /// Acts on what a locked step decided: finishes streams, updates metrics, logs.
     func settle(_ after: Aftermath) {
         for continuation in after.finish { continuation.finish() }
-        metrics.connected(after.connected)
+        if let connected = after.connected { metrics.connected(connected) }
         for (reason, count) in after.disconnected {
             metrics.disconnected(reason, count: count)
             if reason == .overflow {
