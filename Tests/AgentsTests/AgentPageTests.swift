@@ -50,3 +50,20 @@ import Testing
         #expect(html.split(separator: "\n").count < 350)
     }
 }
+
+@Suite struct AgentPageSecurityTests {
+    @Test func policyAllowsExactlyThePagesInlineScriptAndStyle() {
+        let csp = AgentPage.contentSecurityPolicy
+        #expect(csp.hasPrefix("default-src 'none'; "))
+        #expect(csp.contains("connect-src 'self'"))
+        #expect(csp.contains("script-src '\(AgentPage.hashSource(AgentPage.script))'"))
+        #expect(csp.contains("style-src '\(AgentPage.hashSource(AgentPage.style))'"))
+        #expect(AgentPage.html.contains("<script>" + AgentPage.script + "</script>"))
+        #expect(AgentPage.html.contains("<style>" + AgentPage.style + "</style>"))
+    }
+
+    @Test func hashSourceIsSHA256InBase64() {
+        // printf 'abc' | openssl dgst -sha256 -binary | base64
+        #expect(AgentPage.hashSource("abc") == "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=")
+    }
+}
