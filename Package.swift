@@ -85,6 +85,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Agent tokens, the agent hub (who is ringing now, per-agent
+        // buffers, SSE frames) and the web agent page.
+        .target(
+            name: "Agents",
+            dependencies: [
+                "Calls", "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // HTTP: loopback servers, health, readiness, metrics.
         .target(
             name: "Server",
@@ -162,6 +173,7 @@ let package = Package(
                 "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "Calls"], swiftSettings: strict),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "Config", "Calls"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(
