@@ -97,7 +97,9 @@ import Testing
         #expect(throws: LookupAnswerError.tooLarge(limit: Contact.maxAnswerBytes)) {
             try Contact.parseList(Array(big.utf8))
         }
-        #expect(throws: LookupAnswerError.tooLarge(limit: 10)) { try Contact.parseList(Array("[{},{},{},{}]".utf8), maxBytes: 10) }
+        #expect(throws: LookupAnswerError.tooLarge(limit: 10)) {
+            try Contact.parseList(Array("[{},{},{},{}]".utf8), maxBytes: 10)
+        }
     }
 
     @Test func errorMessagesDoNotQuoteTheAnswer() {

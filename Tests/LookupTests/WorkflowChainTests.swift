@@ -4,13 +4,16 @@ import Testing
 
 @Suite struct WorkflowChainTests {
     @Test func answerBodiesAreRead() {
-        #expect(WorkflowAnswer(body: Array(#"{"id": "CF-1", "url": "https://crm/cf/1"}"#.utf8)) == WorkflowAnswer(id: "CF-1", url: "https://crm/cf/1"))
+        #expect(
+            WorkflowAnswer(body: Array(#"{"id": "CF-1", "url": "https://crm/cf/1"}"#.utf8))
+                == WorkflowAnswer(id: "CF-1", url: "https://crm/cf/1"))
         #expect(WorkflowAnswer(body: Array(#"{"Id": 77}"#.utf8)) == WorkflowAnswer(id: "77"))
         #expect(WorkflowAnswer(body: Array(#"{"id": null, "url": ""}"#.utf8)).isEmpty)
         #expect(WorkflowAnswer(body: []).isEmpty)
         #expect(WorkflowAnswer(body: Array("OK".utf8)).isEmpty)
         #expect(WorkflowAnswer(body: Array(#"["id"]"#.utf8)).isEmpty)
-        #expect(WorkflowAnswer(body: Array(#"{"id": {"nested": 1}, "url": "https://u"}"#.utf8)) == WorkflowAnswer(url: "https://u"))
+        #expect(
+            WorkflowAnswer(body: Array(#"{"id": {"nested": 1}, "url": "https://u"}"#.utf8)) == WorkflowAnswer(url: "https://u"))
     }
 
     @Test func eachRequestCarriesTheLatestIdOfItsCallAndTarget() {
