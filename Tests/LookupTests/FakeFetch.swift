@@ -53,8 +53,9 @@ final class FakeFetch: Sendable {
     }
 }
 
-/// Waits until `condition` holds, failing after `timeout`.
-func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () -> Bool) async throws {
+/// Waits until `condition` holds, failing after `timeout` (long: the whole
+/// suite, run in parallel, has been seen to stall the thread pool for 10 s).
+func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         if ContinuousClock.now > deadline { throw ConditionTimeout() }

@@ -9,10 +9,14 @@ import Testing
     static let gold = #"[{"Name": "Alexa Holiday", "Id": "C-17", "CustomData": {"Tier": "Gold"}}, {"Name": "Other"}]"#
     static let number = LookupNumber(e164: "+4178907228", digits: "4178907228", national: "078907228")
 
+    /// The default deadline of these tests never passes: a test that wants
+    /// a timeout passes `sleep: { _ in }`, so no outcome depends on scheduling.
+    static let never: LookupService.Sleep = { _ in try await Task.sleep(for: .seconds(3_600)) }
+
     func service(
         _ fake: FakeFetch, _ settings: LookupSettings = LookupSettings(url: "https://lookup.example/phone"),
         clock: ManualClock = ManualClock(), metrics: TestMetrics = TestMetrics(),
-        sleep: @escaping LookupService.Sleep = { try await Task.sleep(for: $0) }
+        sleep: @escaping LookupService.Sleep = Self.never
     ) -> LookupService {
         LookupService(settings: settings, clock: clock.clock, metricsFactory: metrics, sleep: sleep, fetch: fake.fetch)
     }
