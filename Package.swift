@@ -61,6 +61,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Caller lookup (peoplefone CONNECTOR): parser, cache, coalescing, timeout.
+        .target(
+            name: "Lookup",
+            dependencies: [
+                "Curl", "Calls",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // The durable queue, retry policy, signing and the dispatcher.
         .target(
             name: "Delivery",
@@ -167,6 +177,12 @@ let package = Package(
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CallsTests", dependencies: ["Calls"], swiftSettings: strict),
+        .testTarget(
+            name: "LookupTests",
+            dependencies: [
+                "Lookup", "Curl", "Calls", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "DeliveryTests",
             dependencies: [

@@ -116,17 +116,17 @@ import Testing
         let other = try DatabaseQueue(path: path)
         let locked = Flag()
         let release = DispatchSemaphore(value: 0)
-        // The other process's transaction waits on a thread of its own, not
-        // on one of the cooperative pool's (two on this machine).
-        let holder = Task {
-            try await offThePool {
-                try other.inDatabase { db in
-                    try db.execute(sql: "BEGIN IMMEDIATE")
-                    locked.value.store(true, ordering: .relaxed)
-                    release.wait()
-                    try db.execute(sql: "COMMIT")
-                }
+        // The other process's transaction runs on a thread of its own, not on
+        // one of the cooperative pool's (two on this machine).
+        let finished = Flag()
+        Thread.detachNewThread {
+            try? other.inDatabase { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.value.store(true, ordering: .relaxed)
+                release.wait()
+                try db.execute(sql: "COMMIT")
             }
+            finished.value.store(true, ordering: .relaxed)
         }
         let deadline = ContinuousClock.now + .seconds(10)
         while !locked.value.load(ordering: .relaxed) && ContinuousClock.now < deadline {
@@ -138,7 +138,7 @@ import Testing
         let writable = await store.isWritable()
         let took = ContinuousClock.now - start
         release.signal()
-        try await holder.value
+        while !finished.value.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
         #expect(writable)
         #expect(took < .milliseconds(500), "readiness waited \(took) for another process's lock")
     }

@@ -89,7 +89,12 @@ func metricValue(_ text: String, _ series: String) -> Double? {
         print("\(fault): \(fault.counted) = \(count); reconnects \(reconnects); reconnect delays (ms) \(delays)")
         #expect(count >= 1)
         #expect(daemon.process.isRunning)
-        #expect(try await httpGet(port, "/readyz").status == 200)
+        // Ready again once the source is back; a fault that recurs (a token
+        // that keeps expiring) may catch the source between two connects,
+        // so readiness is awaited rather than sampled once.
+        try await eventually(timeout: .seconds(15), "/readyz 200 after \(fault)") {
+            try await httpGet(port, "/readyz").status == 200
+        }
     }
 
     /// `/readyz` answers 503 with a reason while the source cannot connect,
