@@ -32,6 +32,9 @@ public final class Dispatcher: Service {
     let stopping = Atomic<Bool>(false)
     /// Monotonic and wall time and jitter: every reading of time goes through it.
     let clock: PipelineClock
+    /// The wall clock (ms) and the monotonic clock (ns), read together at start.
+    let wallAnchor: Int64
+    let monotonicAnchor: Int64
     /// How long in-flight requests get at shutdown.
     public let shutdownGrace: Duration
     /// How long delivered and dead deliveries are kept.
@@ -77,6 +80,8 @@ public final class Dispatcher: Service {
         retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system
     ) {
         self.clock = clock
+        self.wallAnchor = clock.wallMilliseconds
+        self.monotonicAnchor = clock.monotonicNanoseconds()
         self.store = store
         self.retention = retention
         self.shutdownGrace = shutdownGrace
@@ -115,8 +120,11 @@ public final class Dispatcher: Service {
 
     func wake() { wakeContinuation.yield() }
 
-    /// Wall-clock milliseconds since the epoch (stored times).
-    func epochMillis() -> Int64 { clock.wallMilliseconds }
+    /// Milliseconds since the epoch as the dispatcher schedules by: the wall
+    /// clock read once at start, advanced by monotonic time. Stored times
+    /// (`next_attempt_at`, attempt stamps) use it, so a wall-clock step while
+    /// callhook runs moves no retry; the next start reads the wall clock anew.
+    func epochMillis() -> Int64 { wallAnchor + (monotonic() - monotonicAnchor) / 1_000_000 }
 
     /// Monotonic nanoseconds (intervals, deadlines, the breaker).
     func monotonic() -> Int64 { clock.monotonicNanoseconds() }

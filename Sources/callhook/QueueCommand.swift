@@ -142,7 +142,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (store, settings) = try location.open()
-            let now = WallClock.now().nanoseconds / 1_000_000
+            // Due at once, whatever wall time a running daemon schedules by.
+            let now: Int64 = 0
             var wanted = ids
             if let target {
                 guard let known = QueueText.knownTargets(settings: settings) else {

@@ -70,6 +70,20 @@ import Testing
         #expect(await rig.round().map(\.attempt) == ["2"])
     }
 
+    @Test func aWallClockStepMovesNoRetry() async throws {
+        let rig = try DispatcherRig(targets: Self.target())
+        try await rig.queue([("d", "k")])
+        await rig.round()[0].complete(.failure(HTTPClientError(kind: .connect, code: 7, message: "Connection refused")))
+        #expect(await rig.round().isEmpty)
+        // Forward by an hour: the retry is not due early.
+        rig.time.stepWall(by: .seconds(3600))
+        #expect(await rig.round().isEmpty, "a forward step made the retry due early")
+        // Backward by a day: it is not delayed either; 750 ms of real time is enough.
+        rig.time.stepWall(by: .seconds(-86400))
+        rig.time.advance(by: .milliseconds(750))
+        #expect(await rig.round().map(\.attempt) == ["2"], "a backward step delayed the retry")
+    }
+
     @Test func breakerPausesTheTargetThenOneRequestProbes() async throws {
         let rig = try DispatcherRig(targets: Self.target("retry = { attempts = 50 }"))
         try await rig.queue((1...5).map { ("d\($0)", "k\($0)") })
