@@ -20,7 +20,8 @@ extension NFONSource {
                 return
             }
             guard let states = try? JSONDecoder().decode([LineStateEvent].self, from: Data(r.body)) else {
-                logger.warning("states snapshot after reconnect is not a JSON array of states", metadata: ["bytes": "\(r.body.count)"])
+                logger.warning(
+                    "states snapshot after reconnect is not a JSON array of states", metadata: ["bytes": "\(r.body.count)"])
                 await sink.receive(.error(kind: "snapshot"))
                 return
             }

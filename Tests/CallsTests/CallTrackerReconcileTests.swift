@@ -31,7 +31,8 @@ struct CallTrackerReconcileTests {
         LineSnapshot(
             customer: customer,
             states: lines.map {
-                LineStateEvent(extension: $0.key, line: $0.value, presence: "available", updated: (t0 + .seconds(seconds)).rfc3339())
+                LineStateEvent(
+                    extension: $0.key, line: $0.value, presence: "available", updated: (t0 + .seconds(seconds)).rfc3339())
             },
             requested: t0 + .seconds(requested), arrival: t0 + .seconds(requested + 1))
     }

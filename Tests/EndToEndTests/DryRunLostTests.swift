@@ -58,7 +58,9 @@ struct DryRunLostTests {
         #expect(out.components(separatedBy: ": missed  call").count - 1 == 1)
         #expect(out.contains("calls.jsonl:5: missed  call x1"))
 
-        let json = try await CallhookProcess.run(["test", "--json", "--rules", dir.appendingPathComponent("rules").path, file.path])
+        let json = try await CallhookProcess.run([
+            "test", "--json", "--rules", dir.appendingPathComponent("rules").path, file.path,
+        ])
         let steps = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         let lost = steps.filter { $0["cause"] as? String == "lost" }
         #expect(lost.map { $0["call"] as? String } == ["r1", "a1"])

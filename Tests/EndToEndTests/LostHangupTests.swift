@@ -122,4 +122,31 @@ import Testing
                 + "(states snapshot took \(tookMS) ms)")
         #expect(sent - reconnected < .seconds(5))
     }
+
+    /// `[calls] max_ring` in `callhook.toml` reaches the daemon's sweep: a
+    /// ring whose hang-up never comes ends as `lost` about max_ring later,
+    /// with no reconnect involved.
+    @Test func silentRingEndsAtMaxRing() async throws {
+        let arrivals = Arrivals()
+        let receiver = try await TestHTTPServer.start { r in
+            arrivals.record(r)
+            return .json("{}")
+        }
+        defer { Task { await receiver.stop() } }
+        let setup = try DaemonSetup(rules: Self.rules(receiver.base))
+        let start = ContinuousClock.now
+        let (sim, daemon, port) = try await setup.startAgainstSimulator(
+            [Script.call(Script.uuid(7), "ring", ext: "105", at: 0)], nfon: "\n[calls]\nmax_ring = \"2s\"")
+        defer {
+            sim.signal(SIGKILL)
+            daemon.signal(SIGKILL)
+        }
+        try await eventually(timeout: .seconds(30), "the silent ring ended") { !arrivals.all.isEmpty }
+        let end = try #require(Ended(arrivals.all[0]))
+        #expect(end.call == Script.uuid(7) && end.cause == "lost" && end.reconciled)
+        #expect(end.at - start >= .seconds(2))
+        let metrics = try await httpGet(port, "/metrics").text
+        #expect(metricValue(metrics, #"callhook_calls_reconciled_total{source="nfon",reason="max_ring"}"#) == 1)
+        #expect(arrivals.all.count == 1)
+    }
 }
