@@ -43,18 +43,19 @@ extension CallTracker {
     /// legs were dropped.
     @discardableResult
     public mutating func expire(now: EventTime) -> Int {
-        var dropped = 0
         let retention = endedRetention
+        // Collected first and removed one by one: a sweep that drops nothing
+        // (the usual case) allocates nothing.
+        let gone = legs.values.filter { $0.fired.contains(.ended) && now - $0.lastArrival >= retention }
         var buried: [(CallLeg.Key, EventTime)] = []
-        legs = legs.filter { _, leg in
-            guard leg.fired.contains(.ended), now - leg.lastArrival >= retention else { return true }
+        for leg in gone {
+            legs[leg.key] = nil
             if leg.reconciled { buried.append((leg.key, leg.lastArrival)) }
-            dropped += 1
-            return false
         }
+        let dropped = gone.count
         for (key, at) in buried { tombstones[key] = at }
         let keep = reconciledRetention
-        if !tombstones.isEmpty { tombstones = tombstones.filter { now - $0.value < keep } }
+        if tombstones.values.contains(where: { now - $0 >= keep }) { tombstones = tombstones.filter { now - $0.value < keep } }
         if tombstones.count > maxTombstones {
             let oldest = tombstones.sorted { $0.value < $1.value }.prefix(tombstones.count - maxTombstones)
             for (key, _) in oldest { tombstones[key] = nil }
