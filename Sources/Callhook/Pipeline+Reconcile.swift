@@ -42,9 +42,11 @@ extension Pipeline {
         for r in engine.endSilentLegs(now: now) { await finish(r) }
     }
 
-    /// A sweep, when the last one is at least `sweepInterval` ago.
+    /// A sweep, when the last one is at least `sweepInterval` ago (or the
+    /// wall clock was stepped back past it).
     func sweepIfDue() async {
-        guard clock.wallTime() - lastSweep >= sweepInterval else { return }
+        let since = clock.wallTime() - lastSweep
+        guard since >= sweepInterval || since < .zero else { return }
         await sweep()
     }
 
