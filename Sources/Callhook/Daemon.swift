@@ -83,6 +83,7 @@ public struct Daemon: Sendable {
         let sourceName = config.source.rawValue
         let pipeline = Pipeline(
             rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, clock: clock)
+        await pipeline.setCallBounds(maxRing: config.calls.maxRing, maxTalk: config.calls.maxTalk)
         let reloader = RuleReloader(directory: config.rules, logger: logger) { await pipeline.replaceRules($0) }
         let source = config.source
         let server = ControlServer(host: address.host, port: address.port, registry: registry, logger: logger) {
@@ -94,6 +95,7 @@ public struct Daemon: Sendable {
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server.application()), .init(service: dispatcher), .init(service: reloader),
+            .init(service: ClosureService { await pipeline.runSweeps() }),
         ]
         switch config.source {
         case .none: break

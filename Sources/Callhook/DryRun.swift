@@ -9,6 +9,9 @@ public struct DryRun {
     public struct Step: Sendable {
         public var line: Int
         public var result: EngineResult
+        /// A leg still open at the end of the file, ended as `lost` when the
+        /// replay clock ran on past its bound.
+        public var atEnd = false
     }
 
     public struct InvalidEvent: Error, CustomStringConvertible {
@@ -19,15 +22,22 @@ public struct DryRun {
     }
 
     let rules: RuleSet
+    /// `[calls] max_ring` and `max_talk` of the replay (the defaults).
+    let maxRing: Duration
+    let maxTalk: Duration
 
-    public init(rules: RuleSet) { self.rules = rules }
+    public init(rules: RuleSet, maxRing: Duration = .seconds(600), maxTalk: Duration = .seconds(12 * 3600)) {
+        self.rules = rules
+        self.maxRing = maxRing
+        self.maxTalk = maxTalk
+    }
 
     /// Runs every line of a JSONL file (call objects have `uuid`; others are
     /// line-state objects). Times come from `updated`, so output is stable.
     public func run(jsonl text: String, file: String) throws(InvalidEvent) -> [Step] {
         var counter = 0
         let ids = DryRunIDs()
-        var engine = CallEngine(rules: rules) { ids.next() }
+        var engine = CallEngine(rules: rules, tracker: CallTracker(maxRing: maxRing, maxTalk: maxTalk)) { ids.next() }
         var steps: [Step] = []
         var last = EventTime(nanoseconds: 0)
         let decoder = JSONDecoder()
@@ -45,6 +55,8 @@ public struct DryRun {
                 }
                 let time = event.updated.flatMap { EventTime(rfc3339: $0) } ?? last
                 last = time
+                // The replay clock passing a leg's bound ends it before this event.
+                for r in engine.endSilentLegs(now: time) { steps.append(Step(line: i + 1, result: r)) }
                 for r in engine.process(event, arrival: time, now: time) { steps.append(Step(line: i + 1, result: r)) }
             } else {
                 guard let state = try? decoder.decode(LineStateEvent.self, from: data) else {
@@ -54,11 +66,17 @@ public struct DryRun {
                 let time = state.updated.flatMap { EventTime(rfc3339: $0) } ?? last
                 last = time
                 let snapshot = (object["snapshot"] as? Bool) ?? false
+                for r in engine.endSilentLegs(now: time) { steps.append(Step(line: i + 1, result: r)) }
                 if let r = engine.process(line: state, snapshot: snapshot, arrival: time, now: time) {
                     steps.append(Step(line: i + 1, result: r))
                 }
             }
         }
+        // At the end of the file the replay clock runs on until every open
+        // leg has passed its bound: a ring with no hang-up ends as `lost`.
+        let end = last + max(maxRing, maxTalk)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        for r in engine.endSilentLegs(now: end) { steps.append(Step(line: lines, result: r, atEnd: true)) }
         return steps
     }
 
@@ -75,10 +93,11 @@ public struct DryRun {
         var out = ""
         for s in steps {
             let r = s.result
-            var head = "\(file):\(s.line): \(r.phase.rawValue)"
+            var head = "\(file):\(s.atEnd ? "end" : String(s.line)): \(r.phase.rawValue)"
             if let e = r.event {
                 head += "  call \(e.leg.key.uuid)  extension \(e.leg.key.extension)  \(e.leg.direction.rawValue)"
                 if e.leg.partial { head += "  (partial)" }
+                if let reason = e.leg.reconciledBy { head += "  " + lostNote(reason, atEnd: s.atEnd) }
             }
             if let l = r.lineChange {
                 head += "  extension \(l.extension)  line \(l.previousLine ?? "?") → \(l.line ?? "?")"
@@ -109,6 +128,12 @@ public struct DryRun {
                 o["extension"] = e.leg.key.extension
                 o["direction"] = e.leg.direction.rawValue
                 o["partial"] = e.leg.partial
+                if let reason = e.leg.reconciledBy {
+                    o["cause"] = "lost"
+                    o["reconciled"] = reason.rawValue
+                    o["ended_at"] = e.leg.endedAt?.rfc3339() ?? ""
+                    if s.atEnd { o["at_end"] = true }
+                }
             }
             if let l = r.lineChange {
                 o["extension"] = l.extension

@@ -9,17 +9,19 @@ import RuleEngine
 /// An actor, so the engine's state (call legs, line states) is only ever
 /// touched by one event at a time, in arrival order.
 public actor Pipeline: EventSink {
-    private var engine: CallEngine
+    var engine: CallEngine
     private let dispatcher: Dispatcher
-    private let logger: Logger
+    let logger: Logger
     public nonisolated let stats = PipelineStats()
-    private var lastExpiry = EventTime(nanoseconds: 0)
-    private var metrics: PipelineMetrics
+    /// Silent legs and retention: see Pipeline+Reconcile.swift.
+    var lastSweep = EventTime(nanoseconds: 0)
+    var reconcileMetrics: ReconcileMetrics?
+    var metrics: PipelineMetrics
     /// Called with each engine result (the demo prints nothing from here;
     /// tests and `callhook run` logging use it).
     private let observer: (@Sendable (EngineResult) -> Void)?
     /// The engine's `now`.
-    private let clock: PipelineClock
+    let clock: PipelineClock
 
     /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
     public init(
@@ -43,12 +45,14 @@ public actor Pipeline: EventSink {
     public func receive(_ event: SourceEvent) async {
         switch event {
         case .call(let call, let arrival):
+            await sweepIfDue()
             stats.eventsCount.add(1, ordering: .relaxed)
             let before = engine.tracker.legs.count
+            let late = engine.tracker.lateHangupCount
             let results = engine.process(call, arrival: arrival, now: clock.wallTime())
             if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
+            if engine.tracker.lateHangupCount > late { noteLateHangup(call) }
             for r in results { await handle(r) }
-            expireIfDue(arrival)
         case .line(let state, let snapshot, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
             if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: clock.wallTime()) {
@@ -64,12 +68,14 @@ public actor Pipeline: EventSink {
         case .error(let kind):
             stats.sourceErrorsCount.add(1, ordering: .relaxed)
             metrics.error(kind: kind)
+        case .reconcile(let snapshot):
+            await reconcile(snapshot)
         }
     }
 
     /// Queues the result's requests; the event counts as handled once they
     /// are committed to the durable queue.
-    private func handle(_ result: EngineResult) async {
+    func handle(_ result: EngineResult) async {
         stats.phasesCount.add(1, ordering: .relaxed)
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
         metrics.event(phase: result.phase.rawValue)
@@ -109,13 +115,6 @@ public actor Pipeline: EventSink {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-    }
-
-    private func expireIfDue(_ now: EventTime) {
-        guard now - lastExpiry >= .seconds(60) else { return }
-        lastExpiry = now
-        let dropped = engine.tracker.expire(now: now)
-        if dropped > 0 { logger.notice("dropped silent call legs", metadata: ["legs": "\(dropped)"]) }
     }
 
     /// Call legs that have not ended.

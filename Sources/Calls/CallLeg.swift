@@ -29,12 +29,22 @@ public struct CallLeg: Sendable, Hashable {
     public var cause: EndCause?
     /// The PBX's raw error value, if any.
     public var error: String?
-    /// Time of the latest event, for expiry.
+    /// Time of the latest event (its `updated`, else its arrival).
     public var lastSeen: EventTime
+    /// Arrival time of the latest event, on the source's clock: silence
+    /// (`max_ring`, `max_talk`, retention) is measured on it, so events
+    /// with old or skewed `updated` values are not ended at once.
+    public var lastArrival: EventTime
+    /// Why callhook ended this leg itself (cause `lost`); nil when the
+    /// PBX's own end was seen or the leg is still open.
+    public var reconciledBy: ReconcileReason? = nil
     /// Phases already fired for this leg (each at most once).
     public var fired: PhaseSet
 
     public var answered: Bool { answeredAt != nil }
+
+    /// The end of the call was not seen and callhook ended it (`call.reconciled`).
+    public var reconciled: Bool { reconciledBy != nil }
 
     /// Talk time: answer to hang-up (zero if never answered).
     public var talkDuration: Duration {

@@ -14,19 +14,38 @@ public struct CallPhaseEvent: Sendable, Hashable {
 
 /// Turns raw call states into phases, each at most once per leg.
 ///
-/// Pure: no I/O and no clock; times come from the events. Memory is
-/// bounded: a leg with no event for `idleTimeout` is dropped by `expire`,
-/// and an ended leg is kept only `endedRetention` to swallow late
-/// duplicates.
+/// Pure: no I/O and no clock; times come from the events, and `now` from
+/// the caller. No call is left open (runtime.md, "Call tracker"): a leg
+/// whose extension a states snapshot finds idle (`reconcile`), or that is
+/// silent past `maxRing` / `maxTalk` (`endSilentLegs`), ends with cause
+/// `lost`, exactly once. Memory is bounded: an ended leg is kept
+/// `endedRetention` to swallow late duplicates, and a leg callhook ended
+/// itself is remembered by key (`tombstones`) for `reconciledRetention`, so
+/// that its late real hang-up fires nothing.
 public struct CallTracker: Sendable {
-    public var idleTimeout: Duration
+    /// A leg never answered ends as `lost` after this long without an event.
+    public var maxRing: Duration
+    /// An answered leg ends as `lost` after this long without an event.
+    public var maxTalk: Duration
     public var endedRetention: Duration
-    public private(set) var legs: [CallLeg.Key: CallLeg] = [:]
-    /// Legs dropped by `expire` because they went silent before hang-up.
-    public private(set) var expiredCount = 0
+    /// How long the key of a leg callhook ended itself is remembered.
+    public var reconciledRetention: Duration = .seconds(24 * 3600)
+    /// At most this many such keys are remembered (the oldest go first).
+    public var maxTombstones = 100_000
+    public internal(set) var legs: [CallLeg.Key: CallLeg] = [:]
+    /// Keys of reconciled legs no longer in `legs`, with the arrival time
+    /// of their latest event.
+    public internal(set) var tombstones: [CallLeg.Key: EventTime] = [:]
+    /// Hang-ups that arrived for a leg callhook had already ended as `lost`
+    /// (swallowed).
+    public internal(set) var lateHangupCount = 0
 
-    public init(idleTimeout: Duration = .seconds(6 * 3600), endedRetention: Duration = .seconds(600)) {
-        self.idleTimeout = idleTimeout
+    public init(
+        maxRing: Duration = .seconds(600), maxTalk: Duration = .seconds(12 * 3600),
+        endedRetention: Duration = .seconds(600)
+    ) {
+        self.maxRing = maxRing
+        self.maxTalk = maxTalk
         self.endedRetention = endedRetention
     }
 
@@ -48,9 +67,17 @@ public struct CallTracker: Sendable {
         var out: [CallPhaseEvent] = []
         // One hash for a known leg: read and write back through its index.
         let slot = legs.index(forKey: key)
+        if slot == nil, tombstones[key] != nil {
+            // Callhook ended this leg as `lost` and has let go of it since:
+            // whatever comes now fires nothing.
+            if isEnd { lateHangupCount += 1 }
+            tombstones[key] = max(tombstones[key]!, arrival)
+            return out
+        }
         if let slot {
             leg = legs.values[slot]
             leg.lastSeen = max(leg.lastSeen, time)
+            leg.lastArrival = max(leg.lastArrival, arrival)
             leg.merge(event)
         } else {
             // A PBX that sends no direction: an event whose caller is the
@@ -62,7 +89,7 @@ public struct CallTracker: Sendable {
                 key: key, direction: direction, caller: event.caller ?? "", callerContext: event.callerContext,
                 callee: event.callee ?? "", calleeContext: event.calleeContext, callerName: event.callerName,
                 calleeName: event.calleeName, started: time, answeredAt: nil, endedAt: nil, partial: !sawStart,
-                cause: nil, error: nil, lastSeen: time, fired: [])
+                cause: nil, error: nil, lastSeen: time, lastArrival: arrival, fired: [])
             if sawStart {
                 // inbound: the first ring; outbound: the first event of any kind.
                 if direction == .outbound || state == "ring" {
@@ -74,6 +101,7 @@ public struct CallTracker: Sendable {
         }
 
         if leg.fired.contains(.ended) {
+            if isEnd && leg.reconciled { lateHangupCount += 1 }
             if let slot { legs.values[slot] = leg } else { legs[key] = leg }
             return out
         }
@@ -102,25 +130,6 @@ public struct CallTracker: Sendable {
         }
         if let slot { legs.values[slot] = leg } else { legs[key] = leg }
         return out
-    }
-
-    /// Drops legs with no event for `idleTimeout`, and ended legs older than
-    /// `endedRetention`. Returns how many unfinished legs were dropped.
-    @discardableResult
-    public mutating func expire(now: EventTime) -> Int {
-        var dropped = 0
-        let idle = idleTimeout
-        let ended = endedRetention
-        legs = legs.filter { _, leg in
-            if leg.fired.contains(.ended) { return now - leg.lastSeen < ended }
-            if now - leg.lastSeen >= idle {
-                dropped += 1
-                return false
-            }
-            return true
-        }
-        expiredCount += dropped
-        return dropped
     }
 
     /// The normalized end cause (runtime.md, "Call tracker").

@@ -27,4 +27,8 @@ public enum EndCause: String, Sendable, Hashable, CaseIterable, Codable {
     case cancelled
     /// Anything else the PBX reported (`unspecified` or unknown errors).
     case failed
+    /// Its end was never seen: callhook ended it (a states snapshot after a
+    /// reconnect found the extension idle, or the leg stayed silent past
+    /// `[calls] max_ring` / `max_talk`). The end time is approximate.
+    case lost
 }

@@ -83,7 +83,11 @@ struct ConfigLoader {
             queue.finish(known: ["url", "retention"])
             root.absorb(queue)
         }
-        root.finish(known: ["rules", "data", "source", "server", "queue"])
+        if var calls = root.table("calls", prefix: "[calls] ") {
+            loadCalls(&calls, into: &config)
+            root.absorb(calls)
+        }
+        root.finish(known: ["rules", "data", "source", "server", "queue", "calls"])
         problems += root.problems
         config.secrets = env.secrets
         return config

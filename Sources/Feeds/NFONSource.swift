@@ -63,10 +63,11 @@ public final class NFONSource: Service {
         var backoff = Backoff()
         var rng = SystemRandomNumberGenerator()
         let name = kind == .calls ? "calls" : "states"
+        var connections = 0
         while !Task.isCancelled {
             let started = ContinuousClock.now
             do {
-                try await connectAndRead(path: path, kind: kind)
+                try await connectAndRead(path: path, kind: kind, connections: &connections)
                 logger.notice("\(name) stream closed by the server; reconnecting")
             } catch is CancellationError {
                 break
@@ -108,7 +109,9 @@ public final class NFONSource: Service {
                 timeout: nil, connectTimeout: .seconds(10)))
     }
 
-    private func connectAndRead(path: String, kind: StreamKind) async throws {
+    /// - Parameter connections: calls streams connected so far; every one
+    ///   after the first is a reconnect and takes a states snapshot.
+    private func connectAndRead(path: String, kind: StreamKind, connections: inout Int) async throws {
         var first = try await open(path)
         if first.head.status == 401 {
             // One refresh (or login), then one retry.
@@ -124,11 +127,17 @@ public final class NFONSource: Service {
         guard stream.head.status == 200 else { throw StreamError(status: stream.head.status) }
         if kind == .calls { await sink.receive(.connected(true)) }
         logger.info("connected to the \(kind == .calls ? "calls" : "states") stream")
+        connections += 1
+        let reconciles = kind == .calls && connections > 1
 
         let lastActivity = ActivityMark(clock: clock)
         let idle = options.idleTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                // The snapshot is taken while the stream is read, so a hang-up
+                // that arrives meanwhile ends its leg first (and one that
+                // starts meanwhile is newer than the snapshot).
+                async let reconciled: Void = self.reconcile(ifReconnected: reconciles)
                 var parser = SSEParser()
                 var seenThisConnection = Set<String>()
                 for try await chunk in stream {
@@ -137,6 +146,7 @@ public final class NFONSource: Service {
                         await self.handle(item, kind: kind, seen: &seenThisConnection)
                     }
                 }
+                await reconciled
             }
             group.addTask {
                 // Watchdog: a stream silent for idle_timeout is dead

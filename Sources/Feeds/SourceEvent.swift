@@ -8,6 +8,10 @@ public enum SourceEvent: Sendable {
     /// The tenant's extension directory (number → name).
     case directory([String: String])
     case connected(Bool)
+    /// The account's line states, taken after its calls stream reconnected:
+    /// open legs of idle extensions end as `lost` (runtime.md, "No call is
+    /// left open").
+    case reconcile(LineSnapshot)
     /// A problem that did not stop the source (malformed data, a failed request).
     case error(kind: String)
 }

@@ -31,6 +31,7 @@ extension CallEngine {
                     "cause": leg.cause?.rawValue ?? "",
                     "error": leg.error ?? "",
                     "partial": leg.partial,
+                    "reconciled": leg.reconciled,
                     "vars": Dictionary(uniqueKeysWithValues: c.rules.captureNames.map { ($0, c.slots.placeholder($0) as Any) }),
                 ] as [String: Any]
             root["caller"] = callerVars
@@ -67,6 +68,7 @@ extension CallEngine {
         var paths = [
             "event", "rule", "now", "delivery.id", "customer", "call.id", "call.direction", "call.started", "call.answered_at",
             "call.ended_at", "call.answered", "call.duration", "call.ring_duration", "call.cause", "call.error", "call.partial",
+            "call.reconciled",
             "extension.number", "extension.name", "class", "ringtone", "alert_info", "line.state", "line.presence",
             "line.previous_state", "line.previous_presence", "call", "caller", "callee", "remote", "local", "extension", "line",
         ]

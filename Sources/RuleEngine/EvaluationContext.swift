@@ -97,6 +97,7 @@ extension EvaluationContext: VariableSource {
             case "cause": return leg.cause?.rawValue ?? ""
             case "error": return leg.error ?? ""
             case "partial": return leg.partial
+            case "reconciled": return leg.reconciled
             default: return walk(path)
             }
         case "caller": return party(callerVariables, path)

@@ -50,8 +50,7 @@ extension Simulator {
             let accept = request.headers[.accept] ?? ""
             if accept.contains("application/json") {
                 let wanted = Set(request.uri.queryParameters.getAll("extension").map { String($0) })
-                let states = await hub.lineStates.values.filter { wanted.isEmpty || wanted.contains($0.extension) }
-                return Self.json(states.sorted { $0.extension < $1.extension })
+                return Self.json(await hub.snapshot(extensions: wanted))
             }
             return Self.eventStream(await hub.subscribeStates(expires: expires))
         }

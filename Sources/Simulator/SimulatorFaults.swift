@@ -17,6 +17,10 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// The first calls stream sends a data line of 4 KiB of random bytes
     /// (no CR or LF; invalid UTF-8 likely) after this many.
     public var garbageAfter: Int?
+    /// The first `dropStreamAtHangup` hang-ups are sent while no calls
+    /// stream is connected: every calls stream is closed just before each
+    /// of them, and clients that reconnect have missed it.
+    public var dropStreamAtHangup = 0
 
     public init() {}
 

@@ -18,7 +18,7 @@ actor SimulatorHub {
         var silent = false
     }
 
-    private let options: SimulatorOptions
+    let options: SimulatorOptions
     private var tokens: [String: (kind: TokenKind, user: String, expires: ContinuousClock.Instant)] = [:]
     private var callSubscribers: [UUID: Subscriber] = [:]
     private var stateSubscribers: [UUID: Subscriber] = [:]
@@ -37,6 +37,10 @@ actor SimulatorHub {
     private(set) var published = 0
     private var callConnections = 0
     private var loginFailuresLeft: Int
+    /// Hang-ups still to be sent while no calls stream is connected (a fault).
+    private var hangupDropsLeft: Int
+    /// Line states as the calls sent make them (for the JSON snapshot).
+    var lines = SimulatedLines()
     private var faultRandom = SeededRandom(seed: 7)
 
     let encoder: JSONEncoder = {
@@ -48,6 +52,7 @@ actor SimulatorHub {
     init(options: SimulatorOptions, initialStates: [LineStateEvent]) {
         self.options = options
         loginFailuresLeft = options.faults.loginFailures
+        hangupDropsLeft = options.faults.dropStreamAtHangup
         for s in initialStates { lineStates[s.extension] = s }
     }
 
@@ -197,6 +202,14 @@ actor SimulatorHub {
         case .call(var call):
             call.updated = now
             published += 1
+            lines.apply(call)
+            if hangupDropsLeft > 0, ["hangup", "end"].contains(call.state.lowercased()) {
+                // The fault: every calls stream drops just before this hang-up,
+                // so no client gets it (NFON does not replay).
+                hangupDropsLeft -= 1
+                for s in callSubscribers.values { s.continuation.finish() }
+                callSubscribers.removeAll()
+            }
             sendCall(sse(call))
         case .line(var state):
             state.updated = now

@@ -65,6 +65,11 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Fault: the first calls stream sends 4 KiB of random bytes after N call events.")
     var garbageAfter: Int?
 
+    @Option(
+        name: .customLong("drop-stream-at-hangup"),
+        help: "Fault: every calls stream is closed just before each of the first N hang-ups, so clients miss them.")
+    var dropStreamAtHangup: Int?
+
     func faults() throws -> SimulatorFaults {
         var f = SimulatorFaults()
         if let failLogin {
@@ -78,6 +83,7 @@ struct SimCommand: AsyncParsableCommand {
         for (name, value) in [
             ("--drop-every", dropEvery), ("--silent-after", silentAfter), ("--malformed-after", malformedAfter),
             ("--oversized-after", oversizedAfter), ("--garbage-after", garbageAfter),
+            ("--drop-stream-at-hangup", dropStreamAtHangup),
         ] {
             if let v = value, v < (name == "--drop-every" ? 1 : 0) {
                 throw CommandFailure.usage("\(name): expected a count, got \(v)")
@@ -88,6 +94,7 @@ struct SimCommand: AsyncParsableCommand {
         f.malformedAfter = malformedAfter
         f.oversizedAfter = oversizedAfter
         f.garbageAfter = garbageAfter
+        f.dropStreamAtHangup = dropStreamAtHangup ?? 0
         return f
     }
 

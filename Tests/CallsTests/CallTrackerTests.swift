@@ -93,17 +93,19 @@ struct CallTrackerTests {
         #expect(t.legs.count == 2)
     }
 
-    @Test("silent legs expire after 6 hours; ended legs are kept briefly for late duplicates")
-    func expiry() {
+    @Test("ended legs are kept briefly for late duplicates, then dropped; open legs are not dropped")
+    func retention() {
         var t = CallTracker()
         _ = t.ingest(event("ring", at: 0), arrival: t0)
         _ = t.ingest(event("ring", at: 0, uuid: "u2"), arrival: t0)
         _ = t.ingest(event("hangup", at: 1, uuid: "u2"), arrival: t0)
-        #expect(t.expire(now: t0 + .seconds(3600)) == 0)
+        #expect(t.expire(now: t0 + .seconds(599)) == 0)
+        #expect(t.ingest(event("hangup", at: 2, uuid: "u2"), arrival: t0).isEmpty)
+        #expect(t.expire(now: t0 + .seconds(3600)) == 1)
         #expect(t.legs.count == 1)  // the ended leg is gone after 10 minutes
-        #expect(t.expire(now: t0 + .seconds(6 * 3600)) == 1)
-        #expect(t.legs.isEmpty)
-        #expect(t.expiredCount == 1)
+        #expect(t.expire(now: t0 + .seconds(6 * 3600)) == 0)
+        #expect(t.legs.count == 1)  // an open leg is ended by the bounds, never dropped silently
+        #expect(t.tombstones.isEmpty)
     }
 
     @Test("times come from `updated`, falling back to arrival")
