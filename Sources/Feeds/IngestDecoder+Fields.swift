@@ -5,7 +5,7 @@ extension IngestDecoder {
     /// One decoded object as a call or line-state event, with the checks the
     /// tracker relies on.
     static func event(_ o: [String: Any], at location: IngestError.Location) throws(IngestError) -> IngestEvent {
-        let fields = Fields(object: o, location: location)
+        let fields = IngestObject(object: o, location: location)
         if fields.present("uuid") || fields.present("state") {
             return .call(try fields.call())
         }
@@ -22,7 +22,7 @@ extension IngestDecoder {
 }
 
 /// Reads typed fields of one JSON object, throwing errors that name the field.
-struct Fields {
+struct IngestObject {
     let object: [String: Any]
     let location: IngestError.Location
 

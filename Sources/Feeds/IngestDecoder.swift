@@ -47,7 +47,13 @@ public enum IngestDecoder {
         guard body.count <= maximumBodySize else {
             throw IngestError(.tooLarge, "the body is over \(maximumBodySize) bytes (1 MiB); send fewer events per request")
         }
-        switch try mediaType(contentType) {
+        let reading = try mediaType(contentType)
+        // A UTF-8 byte order mark is not JSON, but some clients send one.
+        let body = body.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(body.dropFirst(3)) : body
+        if reading != .ndjson && !body.contains(where: { !isSpace($0) }) {
+            throw IngestError("nothing to read; send a JSON object, an array of objects, or one object per line")
+        }
+        switch reading {
         case .json: return try decodeJSON(body)
         case .ndjson: return IngestBatch(format: .ndjson, events: try decodeLines(body))
         case .sniff: return try sniff(body)
@@ -72,10 +78,7 @@ public enum IngestDecoder {
     }
 
     static func sniff(_ body: [UInt8]) throws(IngestError) -> IngestBatch {
-        guard let first = body.firstIndex(where: { !isSpace($0) }) else {
-            throw IngestError("the body is empty; send a JSON object, an array of objects, or one object per line")
-        }
-        switch body[first] {
+        switch body.first(where: { !isSpace($0) }) {
         case UInt8(ascii: "["):
             return try decodeJSON(body)
         case UInt8(ascii: "{"):

@@ -49,7 +49,9 @@ public final class SipgateAdapter: Sendable {
     public var rememberedCalls: Int { memory.withLock { $0.count } }
 
     /// The call objects for one push, in order: one for `newCall`, `answer`
-    /// and `hangup`, none for anything else (`dtmf`, …).
+    /// and `hangup`, none for anything else (`dtmf`, …). Updates the call
+    /// memory, so call it once per request (a redelivered `newCall` maps to
+    /// the same leg again, which the tracker swallows).
     public func events(for push: SipgatePush) -> [CallEvent] {
         guard push.event.isCall else { return [] }
         let now = clock.wallTime()

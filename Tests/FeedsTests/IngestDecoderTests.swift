@@ -103,6 +103,15 @@ struct IngestDecoderTests {
         #expect(failure("42", "application/json")?.description == "body: expected a JSON object or an array of objects")
     }
 
+    @Test("empty bodies and a byte order mark")
+    func emptyAndBOM() throws {
+        #expect(failure(" \n", "application/json")?.description.hasPrefix("body: nothing to read") == true)
+        #expect(failure("", nil)?.description.hasPrefix("body: nothing to read") == true)
+        #expect(try decode("\n\n", "application/x-ndjson").count == 0)
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(answer.utf8)
+        #expect(try IngestDecoder.decode(bom, contentType: nil).count == 1)
+    }
+
     @Test("null counts as absent; direction and updated are checked when present")
     func optionalFields() throws {
         let batch = try decode(
