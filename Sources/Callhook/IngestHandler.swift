@@ -8,7 +8,7 @@ import Synchronization
 /// `POST /v1/events` and `POST /v1/ingest/sipgate` behind their routes:
 /// decode (all or nothing), hand the events to the pipeline as one batch,
 /// answer once their requests are committed to the queue.
-struct IngestHandler: IngestAPI {
+final class IngestHandler: IngestAPI {
     let pipeline: Pipeline
     let sipgateAdapter: SipgateAdapter
     /// `[server] public_url`.

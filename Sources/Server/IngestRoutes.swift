@@ -17,7 +17,7 @@ enum IngestRoutes {
         }
         router.post("v1/ingest/sipgate") { request, _ in
             let queryToken = request.uri.queryParameters["token"].map(String.init)
-            let host = request.headers[.host]
+            let host = request.head.authority
             return await handle(request, endpoint: "sipgate", auth: auth, registry: registry, queryToken: queryToken) {
                 body, type in
                 guard let ingest = api.ingest else { return notFound }
@@ -29,6 +29,17 @@ enum IngestRoutes {
     }
 
     static let notFound = APIAnswer.error(404, "not found")
+
+    static var requestsMetric: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "callhook", metricName: "ingest_requests", unitName: "total",
+            helpText: "Ingest requests by endpoint and HTTP status.")
+    }
+
+    static var eventsMetric: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "callhook", metricName: "ingest_events", unitName: "total", helpText: "Events applied from ingest.")
+    }
 
     static func viaQuery(_ auth: BearerAuth, _ request: Request, _ queryToken: String?) -> Bool {
         auth.check(authorization: request.headers[.authorization], queryToken: queryToken) == .allowed(viaQuery: true)
@@ -58,12 +69,10 @@ enum IngestRoutes {
                 answer = await body(bytes, request.headers[.contentType])
             }
         }
-        registry.makeCounter(
-            name: "callhook_ingest_requests_total", labels: [("endpoint", endpoint), ("status", String(answer.status))]
-        ).increment()
+        registry.makeCounter(descriptor: requestsMetric, labels: [("endpoint", endpoint), ("status", String(answer.status))])
+            .increment()
         if answer.events > 0 {
-            registry.makeCounter(name: "callhook_ingest_events_total", labels: [("endpoint", endpoint)])
-                .increment(by: answer.events)
+            registry.makeCounter(descriptor: eventsMetric, labels: [("endpoint", endpoint)]).increment(by: Int64(answer.events))
         }
         var response = RouteAnswer.response(answer)
         if closeConnection { response.headers[.connection] = "close" }
