@@ -31,7 +31,9 @@ final class IngestHandler: IngestAPI {
     func events(body: [UInt8], contentType: String?) async -> APIAnswer {
         let batch: IngestBatch
         do {
-            batch = try IngestDecoder.decode(body, contentType: contentType)
+            // `curl -d` without `-H Content-Type` sends form-urlencoded: sniffed like a missing type.
+            let type = contentType.map(Self.mediaType) == "application/x-www-form-urlencoded" ? nil : contentType
+            batch = try IngestDecoder.decode(body, contentType: type)
         } catch {
             return .error(error.httpStatus, error.description)
         }

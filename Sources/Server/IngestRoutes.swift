@@ -74,7 +74,7 @@ enum IngestRoutes {
         if answer.events > 0 {
             registry.makeCounter(descriptor: eventsMetric, labels: [("endpoint", endpoint)]).increment(by: Int64(answer.events))
         }
-        var response = RouteAnswer.response(answer)
+        var response = answer.status == 401 ? RouteAnswer.unauthorizedResponse() : RouteAnswer.response(answer)
         if closeConnection { response.headers[.connection] = "close" }
         return response
     }

@@ -27,7 +27,8 @@ import Testing
         defer { Task { await sink.stop() } }
         let setup = try DaemonSetup(
             rules: rules.replacingOccurrences(of: "http://127.0.0.1:9000", with: sink.base), config: IngestSetup.config())
-        let (_, port) = try await setup.startDaemon(["--source", "none"])
+        let (daemon, port) = try await setup.startDaemon(["--source", "none"])
+        defer { withExtendedLifetime((setup, daemon)) {} }
         let r = try await ingest(port, payload)
         #expect(r.status == 202)
         #expect(r.text == #"{"accepted":1}"#)

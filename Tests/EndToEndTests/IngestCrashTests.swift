@@ -20,6 +20,7 @@ import Testing
         let setup = try DaemonSetup(
             rules: IngestSetup.rules(sink: sink.base, phases: ["incoming"]), config: IngestSetup.config())
         let (daemon, port) = try await setup.startDaemon()
+        defer { withExtendedLifetime((setup, daemon)) {} }
         var acknowledged: Set<String> = []
         for batch in 0..<50 {
             let ids = (0..<100).map { Script.uuid(batch * 100 + $0 + 1) }
@@ -32,7 +33,8 @@ import Testing
         #expect(await daemon.waitForExit() != nil)
         #expect(acknowledged.count == 5000)
 
-        let (_, _) = try await setup.startDaemon()
+        let (restarted, _) = try await setup.startDaemon()
+        defer { withExtendedLifetime(restarted) {} }
         let expected = acknowledged
         try await eventually(timeout: .seconds(240), "every acknowledged event's request arrives") {
             calls.withLock { expected.isSubset(of: $0) }

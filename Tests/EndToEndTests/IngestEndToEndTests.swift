@@ -16,11 +16,13 @@ import Testing
         let setup = try DaemonSetup(
             rules: rules?(sink.base) ?? IngestSetup.rules(sink: sink.base), config: IngestSetup.config())
         let (daemon, port) = try await setup.startDaemon(["--source", "none"])
+        defer { withExtendedLifetime((setup, daemon)) {} }
         return (setup, daemon, port, sink, arrivals)
     }
 
     @Test func objectArrayAndNDJSONAreCountedAndDelivered() async throws {
-        let (_, daemon, port, sink, arrivals) = try await start()
+        let (setup, daemon, port, sink, arrivals) = try await start()
+        defer { withExtendedLifetime((setup, daemon)) {} }
         defer { Task { await sink.stop() } }
         let one = try await ingest(port, Script.call(Script.uuid(1), "ring", at: 0))
         #expect(one.status == 202)
@@ -46,7 +48,8 @@ import Testing
     }
 
     @Test func aBadLineIsNamedAndNothingOfTheBodyIsApplied() async throws {
-        let (_, _, port, sink, _) = try await start()
+        let (setup, daemon, port, sink, _) = try await start()
+        defer { withExtendedLifetime((setup, daemon)) {} }
         defer { Task { await sink.stop() } }
         let good = Script.call(Script.uuid(1), "ring", at: 0)
         let bad = #"{"uuid":"x-2","state":7}"#
@@ -65,7 +68,8 @@ import Testing
     }
 
     @Test func aBodyOverOneMiBIs413() async throws {
-        let (_, _, port, sink, _) = try await start()
+        let (setup, daemon, port, sink, _) = try await start()
+        defer { withExtendedLifetime((setup, daemon)) {} }
         defer { Task { await sink.stop() } }
         let body = [UInt8](repeating: UInt8(ascii: " "), count: (1 << 20) + 1)
         let r = try await httpCall(
@@ -81,7 +85,8 @@ import Testing
     }
 
     @Test func sipgateNewCallAnswerHangupFiresThePhases() async throws {
-        let (_, _, port, sink, arrivals) = try await start()
+        let (setup, daemon, port, sink, arrivals) = try await start()
+        defer { withExtendedLifetime((setup, daemon)) {} }
         defer { Task { await sink.stop() } }
         let path = "/v1/ingest/sipgate?token=\(IngestSetup.ingestToken)"
         let form = "application/x-www-form-urlencoded"

@@ -35,6 +35,7 @@ import Testing
         defer { Task { await sink.stop() } }
         let setup = try DaemonSetup(rules: IngestSetup.rules(sink: sink.base), config: IngestSetup.config())
         let (daemon, port) = try await setup.startDaemon(["--source", "none"])
+        defer { withExtendedLifetime((setup, daemon)) {} }
         let (status, text) = try await python([
             "fuzz", Self.spec, "http://127.0.0.1:\(port)", IngestSetup.ingestToken, IngestSetup.adminToken, setup.dir.path,
         ])
