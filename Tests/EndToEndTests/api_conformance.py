@@ -45,8 +45,8 @@ bearer = "{admin}"
         "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
         "response_headers_conformance,response_schema_conformance",
         "--phases", "examples,coverage,fuzzing",
-        "--max-examples", "15", "--max-time", "75", "--workers", "1",
-        "--generation-deterministic", "--generation-database", "none",
+        "--max-examples", "15", "--max-time", "60", "--workers", "1",
+        "--generation-deterministic",
         # Not in the daemon yet (the agents work adds them); described only.
         "--exclude-path", "/v1/agents/events", "--exclude-path", "/agent",
         "--request-timeout", "20",
