@@ -11,7 +11,8 @@ extension Daemon {
         let ingest = IngestHandler(
             pipeline: pipeline, customer: config.ingestCustomer, publicURL: config.publicURL, logger: logger, clock: clock)
         let admin = AdminHandler(
-            store: store, dispatcher: dispatcher, pipeline: pipeline, reloader: reloader, activeCalls: activeCalls, masker: masker,
+            store: store, dispatcher: dispatcher, pipeline: pipeline, reloader: reloader, activeCalls: activeCalls,
+            masker: masker,
             clock: clock)
         return ServerAPI(ingest: ingest, ingestToken: config.ingestToken, admin: admin, adminToken: config.adminToken)
     }

@@ -92,7 +92,8 @@ public struct Daemon: Sendable {
         }
         let source = config.source
         let api = makeServerAPI(
-            pipeline: pipeline, store: store, dispatcher: dispatcher, reloader: reloader, activeCalls: activeCalls, masker: masker,
+            pipeline: pipeline, store: store, dispatcher: dispatcher, reloader: reloader, activeCalls: activeCalls,
+            masker: masker,
             clock: clock)
         let server = ControlServer(
             host: address.host, port: address.port, registry: registry, logger: logger, api: api

@@ -1,6 +1,6 @@
-import Foundation
 import Calls
 import Feeds
+import Foundation
 import Logging
 import Server
 import Synchronization

@@ -20,7 +20,8 @@ public struct APIAnswer: Sendable, Equatable {
     /// A JSON answer; `object` is made of dictionaries, arrays, strings,
     /// numbers, booleans and `NSNull`.
     public static func json(_ status: Int, _ object: Any, events: Int = 0) -> APIAnswer {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return APIAnswer(status: status, body: String(decoding: data, as: UTF8.self), events: events)
     }
 

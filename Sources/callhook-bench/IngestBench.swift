@@ -53,7 +53,8 @@ enum IngestBench {
             var body = ""
             for i in 0..<100 {
                 let n = b * 100 + i
-                body += #"{"uuid":"bench-\#(n)","state":"ring","caller":"4989123456","callee":"100","direction":"inbound","extension":"100","customer":"K1"}"#
+                body +=
+                    #"{"uuid":"bench-\#(n)","state":"ring","caller":"4989123456","callee":"100","direction":"inbound","extension":"100","customer":"K1"}"#
                 body += "\n"
             }
             let r = try await client.execute(

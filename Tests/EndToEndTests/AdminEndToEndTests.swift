@@ -15,7 +15,8 @@ import Testing
     ]
 
     @Test func withoutTokensProtectedEndpointsAre404() async throws {
-        let setup = try DaemonSetup(rules: IngestSetup.rules(sink: "http://127.0.0.1:9"), config: IngestSetup.config(tokens: false))
+        let setup = try DaemonSetup(
+            rules: IngestSetup.rules(sink: "http://127.0.0.1:9"), config: IngestSetup.config(tokens: false))
         let (daemon, port) = try await setup.startDaemon()
         defer { withExtendedLifetime((setup, daemon)) {} }
         for (method, path, _) in Self.protected {
@@ -113,7 +114,9 @@ import Testing
         let a = Script.uuid(51)
         let b = Script.uuid(52)
         // No `updated`: arrival time, so the tracker's clean-up of silent legs keeps them.
-        func now(_ line: String) -> String { line.replacingOccurrences(of: #","updated":"[^"]*""#, with: "", options: .regularExpression) }
+        func now(_ line: String) -> String {
+            line.replacingOccurrences(of: #","updated":"[^"]*""#, with: "", options: .regularExpression)
+        }
         let events = [Script.call(a, "ring", at: 0), Script.call(b, "ring", at: 0), Script.call(b, "answer", at: 500)].map(now)
         #expect(try await ingest(port, "[" + events.joined(separator: ",") + "]").status == 202)
         let r = try await httpCall(port, "GET", "/v1/calls", token: IngestSetup.adminToken)

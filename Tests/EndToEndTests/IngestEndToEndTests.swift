@@ -114,5 +114,7 @@ import Testing
         let metrics = try await httpGet(port, "/metrics").text
         #expect(metrics.contains(#"callhook_ingest_requests_total{endpoint="sipgate",status="200"} 3"#))
         #expect(!metrics.contains(IngestSetup.ingestToken))
+        // The token came in the query: no log line (debug level) shows it.
+        #expect(!daemon.stderr.contains(IngestSetup.ingestToken))
     }
 }
