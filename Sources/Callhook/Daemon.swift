@@ -85,6 +85,8 @@ public struct Daemon: Sendable {
         let activeCalls = ActiveCalls()
         let pipeline = Pipeline(
             rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, observer: activeCalls.record, clock: clock)
+        // HTTP ingest is up with the server: `callhook_source_connected{source="ingest"} 1`.
+        if config.source == .none { await pipeline.receive(.connected(true)) }
         let masker = SecretMasker(config: config.secrets, rules: rules.secrets)
         let reloader = RuleReloader(directory: config.rules, logger: logger) {
             await pipeline.replaceRules($0)

@@ -43,6 +43,7 @@ import Testing
         let metrics = try await httpGet(port, "/metrics").text
         #expect(metrics.contains(#"callhook_ingest_requests_total{endpoint="events",status="202"} 4"#))
         #expect(metrics.contains(#"callhook_ingest_events_total{endpoint="events"} 8"#))
+        #expect(metrics.contains(#"callhook_source_connected{source="ingest"} 1"#))
         #expect(!metrics.contains(IngestSetup.ingestToken))
         #expect(!daemon.stderr.contains(IngestSetup.ingestToken))
     }
