@@ -23,10 +23,12 @@ deps:
 
 # What the tests use besides the build: openssl (self-signed TLS server),
 # python3 with PyYAML and jsonschema (OpenAPI conformance of the simulator)
-# and standardwebhooks (the reference check of webhook signatures).
+# and standardwebhooks (the reference check of webhook signatures);
+# openapi-spec-validator and schemathesis keep docs/openapi.yaml true.
 deps-test: deps
 	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
 	@python3 -c "import yaml, jsonschema, standardwebhooks" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema standardwebhooks
+	@python3 -c "import openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q openapi-spec-validator schemathesis
 
 deps-bench: deps
 	@command -v wrk >/dev/null || { echo "==> installing wrk"; $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; }
@@ -53,6 +55,8 @@ bench: deps-bench
 	$(SWIFT) build -c release --product callhook
 	@echo "== P1, P2: the engine and rule loading"
 	./.build/release/callhook-bench engine
+	@echo "== ingest: POST /v1/events in batches of 100, durable queue, to a local sink"
+	./.build/release/callhook-bench ingest 100
 	@echo "== transport ceiling for P3: libcurl client and wrk against one sink"
 	./.build/release/callhook-bench
 

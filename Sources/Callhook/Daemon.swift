@@ -80,13 +80,27 @@ public struct Daemon: Sendable {
         let dispatcher = Dispatcher(
             store: store, client: client, targets: rules.targets, version: version, logger: logger, retention: config.retention,
             clock: clock)
-        let sourceName = config.source.rawValue
+        // With no source configured, HTTP ingest is the source (metrics: `ingest`).
+        let sourceName = config.source == .none ? "ingest" : config.source.rawValue
+        let activeCalls = ActiveCalls()
         let pipeline = Pipeline(
-            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, clock: clock)
+            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, observer: activeCalls.record, clock: clock)
         await pipeline.setCallBounds(maxRing: config.calls.maxRing, maxTalk: config.calls.maxTalk)
-        let reloader = RuleReloader(directory: config.rules, logger: logger) { await pipeline.replaceRules($0) }
+        // HTTP ingest is up with the server: `callhook_source_connected{source="ingest"} 1`.
+        if config.source == .none { await pipeline.receive(.connected(true)) }
+        let masker = SecretMasker(config: config.secrets, rules: rules.secrets)
+        let reloader = RuleReloader(directory: config.rules, logger: logger) {
+            await pipeline.replaceRules($0)
+            masker.update(rules: $0.secrets)
+        }
         let source = config.source
-        let server = ControlServer(host: address.host, port: address.port, registry: registry, logger: logger) {
+        let api = makeServerAPI(
+            pipeline: pipeline, store: store, dispatcher: dispatcher, reloader: reloader, activeCalls: activeCalls,
+            masker: masker,
+            clock: clock)
+        let server = ControlServer(
+            host: address.host, port: address.port, registry: registry, logger: logger, api: api
+        ) {
             var reasons: [String] = []
             if !(await store.isWritable()) { reasons.append("the delivery queue is not writable") }
             if source != .none && !pipeline.stats.connected { reasons.append("the \(source.rawValue) source is not connected") }

@@ -22,6 +22,9 @@ public actor Pipeline: EventSink {
     private let observer: (@Sendable (EngineResult) -> Void)?
     /// The engine's `now`.
     let clock: PipelineClock
+    /// While an ingest batch runs: its requests, submitted together at its
+    /// end (Pipeline+Ingest.swift).
+    var collecting: [RenderedRequest]?
 
     /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
     public init(
@@ -87,7 +90,11 @@ public actor Pipeline: EventSink {
     /// Writes requests to the queue. While the queue cannot be written the
     /// pipeline waits and tries again every second (the source waits with
     /// it) rather than drop them; only shutdown gives up.
-    private func queue(_ requests: [RenderedRequest]) async {
+    func queue(_ requests: [RenderedRequest]) async {
+        if collecting != nil {
+            collecting?.append(contentsOf: requests)
+            return
+        }
         var failing = false
         while true {
             do {

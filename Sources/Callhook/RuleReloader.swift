@@ -53,7 +53,14 @@ public final class RuleReloader: Service {
     /// not. `trigger` (`signal`, `file change`) is logged with the outcome.
     @discardableResult
     public func reload(trigger: String = "file change") async -> RuleLoadError? {
-        switch RuleFiles.load(directory: directory, missingEnvironment: .error) {
+        if case .failure(let e) = await reloadResult(trigger: trigger) { return e }
+        return nil
+    }
+
+    /// As `reload`, with the rule set that was applied (`POST /v1/rules/reload`).
+    public func reloadResult(trigger: String) async -> Result<RuleSet, RuleLoadError> {
+        let result = RuleFiles.load(directory: directory, missingEnvironment: .error)
+        switch result {
         case .success(let rules):
             await apply(rules)
             logger.notice(
@@ -62,14 +69,13 @@ public final class RuleReloader: Service {
                     "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "warnings": "\(rules.warnings.count)",
                     "trigger": "\(trigger)",
                 ])
-            return nil
         case .failure(let e):
             logger.error(
                 "rules not reloaded: the new rule set is invalid; the old one stays",
                 metadata: ["problems": "\(e.problems.count)", "trigger": "\(trigger)"])
             for p in e.problems { logger.error("\(p.description)") }
-            return e
         }
+        return result
     }
 
     /// Paths, sizes and modification times of the rules directory's files.

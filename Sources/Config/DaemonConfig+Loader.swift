@@ -66,7 +66,9 @@ struct ConfigLoader {
             config.adminToken = string(&server, "admin_token").flatMap { $0.isEmpty ? nil : $0 }
             config.ingestToken = string(&server, "ingest_token").flatMap { $0.isEmpty ? nil : $0 }
             config.agentSecret = string(&server, "agent_secret").flatMap { $0.isEmpty ? nil : $0 }
-            server.finish(known: ["listen", "admin_token", "ingest_token", "agent_secret"])
+            config.publicURL = string(&server, "public_url").flatMap { $0.isEmpty ? nil : $0 }
+            config.ingestCustomer = string(&server, "ingest_customer") ?? config.ingestCustomer
+            server.finish(known: ["listen", "admin_token", "ingest_token", "agent_secret", "public_url", "ingest_customer"])
             root.absorb(server)
         }
         if var queue = root.table("queue", prefix: "[queue] ") {

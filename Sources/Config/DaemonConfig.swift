@@ -34,6 +34,11 @@ public struct DaemonConfig: Sendable {
     public var adminToken: String?
     public var ingestToken: String?
     public var agentSecret: String?
+    /// `[server] public_url`: how PBXs reach this server (the sipgate.io
+    /// adapter's follow-up URLs); nil when not set.
+    public var publicURL: String?
+    /// `[server] ingest_customer`: the customer of adapter events.
+    public var ingestCustomer = "ingest"
     /// `sqlite:PATH` or `postgres://…`; nil: `sqlite:` under `data`.
     public var queueURL: String?
     public var retention: Duration = .seconds(7 * 86400)

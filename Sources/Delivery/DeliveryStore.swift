@@ -42,6 +42,14 @@ public protocol DeliveryStore: Sendable {
     /// Deliveries, newest first, optionally of one status.
     func list(status: DeliveryStatus?, limit: Int) async throws -> [Delivery]
 
+    /// Deliveries matching `filter`, newest first, starting below queue
+    /// position `beforeSeq` (the admin API's pages).
+    func page(_ filter: DeliveryFilter, beforeSeq: Int64?, limit: Int) async throws -> [Delivery]
+
+    /// Makes every dead delivery (of `target`, when given) pending again;
+    /// returns how many.
+    func retryDead(target: String?, now: Int64) async throws -> Int
+
     /// One delivery with its attempts, oldest first.
     func delivery(id: String) async throws -> (Delivery, [Attempt])?
 

@@ -122,6 +122,22 @@ public final class MemoryDeliveryStore: DeliveryStore {
         }
     }
 
+    public func page(_ filter: DeliveryFilter, beforeSeq: Int64?, limit: Int) async throws -> [Delivery] {
+        state.withLock { s in
+            Array(
+                s.rows.keys.filter { $0 < (beforeSeq ?? .max) }.sorted(by: >).compactMap { s.rows[$0] }.filter(filter.matches)
+                    .prefix(limit))
+        }
+    }
+
+    public func retryDead(target: String?, now: Int64) async throws -> Int {
+        state.withLock { s in
+            let dead = s.rows.filter { $0.value.status == .dead && (target == nil || $0.value.target == target) }.map(\.key)
+            for seq in dead { Self.makePending(&s.rows[seq]!, now: now) }
+            return dead.count
+        }
+    }
+
     public func delivery(id: String) async throws -> (Delivery, [Attempt])? {
         state.withLock { s in
             guard let seq = s.seqByID[id], let d = s.rows[seq] else { return nil }

@@ -5,7 +5,8 @@ import Prometheus
 import ServiceLifecycle
 
 /// The daemon's HTTP server on `server.listen`: `/healthz`, `/readyz` and
-/// `/metrics` (runtime.md, "Server").
+/// `/metrics`, and with their tokens the ingest and admin endpoints
+/// (runtime.md, "Server").
 public struct ControlServer: Sendable {
     public let listening = PortAnnouncer()
     let host: String
@@ -13,11 +14,13 @@ public struct ControlServer: Sendable {
     let registry: PrometheusCollectorRegistry
     let readiness: @Sendable () async -> Readiness
     let logger: Logger
+    let api: ServerAPI
 
     public init(
-        host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+        host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger, api: ServerAPI = ServerAPI(),
         readiness: @escaping @Sendable () async -> Readiness
     ) {
+        self.api = api
         self.host = host
         self.port = port
         self.registry = registry
@@ -52,6 +55,8 @@ public struct ControlServer: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+        IngestRoutes.add(to: router, api: api, registry: registry)
+        AdminRoutes.add(to: router, api: api)
         return router
     }
 

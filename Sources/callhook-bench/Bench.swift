@@ -28,6 +28,11 @@ struct Bench {
             try EngineBench.run(callhook: callhook)
             return
         }
+        if args.count > 1 && args[1] == "ingest" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try await IngestBench.run(callhook: callhook, batches: Int(args.count > 2 ? args[2] : "") ?? 100)
+            return
+        }
         let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 10
         let (sink, port) = try startSink()
         defer {

@@ -10,13 +10,7 @@ enum QueueText {
         EventTime(nanoseconds: epochMillis * 1_000_000).rfc3339()
     }
 
-    /// Header names whose values are always masked: Authorization,
-    /// Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key and any name with
-    /// token, secret, key, password, signature, auth or session in it.
-    static func isSecretHeader(_ name: String) -> Bool {
-        let n = name.lowercased()
-        return ["token", "secret", "key", "password", "signature", "auth", "cookie", "session"].contains { n.contains($0) }
-    }
+    static func isSecretHeader(_ name: String) -> Bool { SecretMasking.isSecretHeader(name) }
 
     /// The targets the rules define, or nil when the rules cannot be loaded.
     static func knownTargets(settings: DaemonConfig) -> Set<String>? {

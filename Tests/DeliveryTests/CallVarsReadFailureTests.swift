@@ -31,6 +31,10 @@ private struct UnreadableCallVars: DeliveryStore {
         try await base.retarget(ids: ids, to: target, now: now)
     }
     func retryDead(now: Int64) async throws -> Int { try await base.retryDead(now: now) }
+    func page(_ filter: DeliveryFilter, beforeSeq: Int64?, limit: Int) async throws -> [Delivery] {
+        try await base.page(filter, beforeSeq: beforeSeq, limit: limit)
+    }
+    func retryDead(target: String?, now: Int64) async throws -> Int { try await base.retryDead(target: target, now: now) }
     func purgeDead(before: Int64?) async throws -> Int { try await base.purgeDead(before: before) }
     func purgeOrphaned(known: Set<String>) async throws -> Int { try await base.purgeOrphaned(known: known) }
     func prune(before: Int64) async throws -> Int { try await base.prune(before: before) }

@@ -1,0 +1,22 @@
+import Calls
+import Feeds
+import RuleEngine
+
+extension Pipeline {
+    /// Processes a whole ingest batch in order, through the same tracker as
+    /// the configured source, and returns once every request it caused is
+    /// committed to the queue (one write for the batch). False when the
+    /// requests could not be queued (the daemon is shutting down).
+    ///
+    /// The engine runs the batch without suspending, so no other source's
+    /// event lands between two events of one batch.
+    public func ingest(_ events: [SourceEvent]) async -> Bool {
+        let unqueuedBefore = stats.unqueuedCount.load(ordering: .relaxed)
+        collecting = []
+        for event in events { await receive(event) }
+        let requests = collecting ?? []
+        collecting = nil
+        if !requests.isEmpty { await queue(requests) }
+        return stats.unqueuedCount.load(ordering: .relaxed) == unqueuedBefore
+    }
+}
