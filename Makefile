@@ -27,6 +27,8 @@ deps:
 deps-test: deps
 	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
 	@python3 -c "import yaml, jsonschema, standardwebhooks" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema standardwebhooks
+	@{ command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium chromium-driver >/dev/null; }
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
 
 deps-bench: deps
 	@command -v wrk >/dev/null || { echo "==> installing wrk"; $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; }
@@ -53,6 +55,8 @@ bench: deps-bench
 	$(SWIFT) build -c release --product callhook
 	@echo "== P1, P2: the engine and rule loading"
 	./.build/release/callhook-bench engine
+	@echo "== P5: 1,000 agents on the event stream"
+	./.build/release/callhook-bench agents
 	@echo "== transport ceiling for P3: libcurl client and wrk against one sink"
 	./.build/release/callhook-bench
 

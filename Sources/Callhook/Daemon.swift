@@ -1,3 +1,4 @@
+import Agents
 import Calls
 import Curl
 import Delivery
@@ -85,16 +86,23 @@ public struct Daemon: Sendable {
             rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, clock: clock)
         let reloader = RuleReloader(directory: config.rules, logger: logger) { await pipeline.replaceRules($0) }
         let source = config.source
-        let server = ControlServer(host: address.host, port: address.port, registry: registry, logger: logger) {
+        var server = ControlServer(host: address.host, port: address.port, registry: registry, logger: logger) {
             var reasons: [String] = []
             if !(await store.isWritable()) { reasons.append("the delivery queue is not writable") }
             if source != .none && !pipeline.stats.connected { reasons.append("the \(source.rawValue) source is not connected") }
             return Readiness(reasons: reasons)
         }
 
+        let agentHub = config.agentSecret.map { _ in AgentHub(clock: clock, logger: logger) }
+        if let agentHub, let secret = config.agentSecret {
+            server.agentRoutes = AgentRoutes(hub: agentHub, secret: secret, clock: clock, logger: logger)
+            await pipeline.attachAgents(agentHub)
+        }
+
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server.application()), .init(service: dispatcher), .init(service: reloader),
         ]
+        if let agentHub { services.append(.init(service: AgentHubService(hub: agentHub))) }
         switch config.source {
         case .none: break
         case .nfon:

@@ -1,3 +1,4 @@
+import Agents
 import Calls
 import Delivery
 import Feeds
@@ -9,7 +10,7 @@ import RuleEngine
 /// An actor, so the engine's state (call legs, line states) is only ever
 /// touched by one event at a time, in arrival order.
 public actor Pipeline: EventSink {
-    private var engine: CallEngine
+    var engine: CallEngine
     private let dispatcher: Dispatcher
     private let logger: Logger
     public nonisolated let stats = PipelineStats()
@@ -20,6 +21,8 @@ public actor Pipeline: EventSink {
     private let observer: (@Sendable (EngineResult) -> Void)?
     /// The engine's `now`.
     private let clock: PipelineClock
+    /// Where `ring`/`answered`/`ended` go (`Pipeline+Agents.swift`); nil: no agents.
+    var agentHub: AgentHub?
 
     /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
     public init(
@@ -74,6 +77,7 @@ public actor Pipeline: EventSink {
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
         metrics.event(phase: result.phase.rawValue)
         for rule in result.matchedRules { metrics.match(rule: rule) }
+        publishToAgents(result)
         if !result.requests.isEmpty { await queue(result.requests) }
         observer?(result)
     }

@@ -13,6 +13,8 @@ public struct ControlServer: Sendable {
     let registry: PrometheusCollectorRegistry
     let readiness: @Sendable () async -> Readiness
     let logger: Logger
+    /// The agent routes, when `server.agent_secret` is set.
+    public var agentRoutes: AgentRoutes?
 
     public init(
         host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
@@ -52,6 +54,7 @@ public struct ControlServer: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+        agentRoutes?.add(to: router)
         return router
     }
 
