@@ -23,7 +23,8 @@ extension AgentEvent {
         case .ended: kind = .ended
         case .outgoing, .missed, .line: return nil
         }
-        let remote = Self.remote(of: leg, rules: rules, directory: directory, company: company, className: result.classification?.name)
+        let remote = Self.remote(
+            of: leg, rules: rules, directory: directory, company: company, className: result.classification?.name)
         let time = event.time
         switch kind {
         case .ring:

@@ -5,8 +5,8 @@ import Delivery
 import Feeds
 import Foundation
 import Logging
-import Server
 import RuleEngine
+import Server
 import ServiceLifecycle
 import Simulator
 

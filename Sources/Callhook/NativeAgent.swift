@@ -17,7 +17,8 @@ public struct NativeAgent: Sendable {
 
         public var description: String {
             switch self {
-            case .rejected(let why): "the server rejected the agent token (401): \(why); issue a new one with 'callhook agent-token'"
+            case .rejected(let why):
+                "the server rejected the agent token (401): \(why); issue a new one with 'callhook agent-token'"
             case .invalid(let why): why
             }
         }

@@ -43,7 +43,8 @@ public struct AgentRoutes: Sendable {
     /// The stream for the request's token, or 401.
     func events(_ request: Request) -> Response {
         let token = AgentToken.fromRequest(
-            authorization: request.headers[.authorization], accessToken: request.uri.queryParameters["access_token"].map(String.init))
+            authorization: request.headers[.authorization],
+            accessToken: request.uri.queryParameters["access_token"].map(String.init))
         let verified: AgentToken
         do {
             verified = try AgentToken.verify(token, secret: secret, now: clock.wallTime())

@@ -28,7 +28,8 @@ enum AgentBench {
         try "[settings]\ncountry_code = \"49\"\n".write(
             to: dir.appendingPathComponent("rules/settings.toml"), atomically: true, encoding: .utf8)
 
-        let sim = try Child(callhook, ["sim", "--listen", "127.0.0.1:0", "--extensions", "\(extensions)", "--rate", rate], dir: dir)
+        let sim = try Child(
+            callhook, ["sim", "--listen", "127.0.0.1:0", "--extensions", "\(extensions)", "--rate", rate], dir: dir)
         defer { sim.stop() }
         let simErr = try await sim.waitFor("/v1 (")
         guard let start = simErr.range(of: "http://") else { throw BenchError(message: "no simulator URL") }

@@ -13,7 +13,8 @@ struct AgentCommand: AsyncParsableCommand {
     var url: String
     @Option(help: "An agent token from 'callhook agent-token'.")
     var token: String
-    @Option(name: .customLong("exec"), help: "Run with /bin/sh -c on ring (CALLHOOK_* variables set); ended on answer or hang-up.")
+    @Option(
+        name: .customLong("exec"), help: "Run with /bin/sh -c on ring (CALLHOOK_* variables set); ended on answer or hang-up.")
     var command: String?
     @Flag(help: "Print each event as a JSON line.")
     var json = false

@@ -23,7 +23,8 @@ struct AgentBrowserTests {
         probe.standardError = FileHandle.nullDevice
         guard (try? probe.run()) != nil else { return "python3 is missing: run 'make deps-test'" }
         probe.waitUntilExit()
-        return probe.terminationStatus == 0 ? nil : "the Python package selenium is missing: run 'make deps-test' (pip install selenium)"
+        return probe.terminationStatus == 0
+            ? nil : "the Python package selenium is missing: run 'make deps-test' (pip install selenium)"
     }
 
     @Test func thePageRingsStopsAndReconnects() async throws {
@@ -37,7 +38,8 @@ struct AgentBrowserTests {
             AgentFixture.call(vip, "answer", at: 30_000), AgentFixture.call(other, "answer", ext: "101", at: 30_000),
             AgentFixture.call(vip, "hangup", at: 30_300), AgentFixture.call(other, "hangup", ext: "101", at: 30_300),
         ]
-        let (sim, base) = try await startScriptedSimulator(script: try setup.write(first.joined(separator: "\n"), to: "first.jsonl"))
+        let (sim, base) = try await startScriptedSimulator(
+            script: try setup.write(first.joined(separator: "\n"), to: "first.jsonl"))
         defer { sim.signal(SIGKILL) }
         try (nfonConfig(base: base) + AgentFixture.serverSection).write(toFile: setup.config, atomically: true, encoding: .utf8)
         let (daemon, port) = try await setup.startDaemon()

@@ -20,11 +20,14 @@ struct AgentEndToEndTests {
         return [
             AgentFixture.call(one, "ring", at: 0), AgentFixture.call(two, "ring", ext: "101", at: 10),
             AgentFixture.call(one, "answer", at: answerAt), AgentFixture.call(two, "answer", ext: "101", at: answerAt),
-            AgentFixture.call(one, "hangup", at: answerAt + 300), AgentFixture.call(two, "hangup", ext: "101", at: answerAt + 300),
+            AgentFixture.call(one, "hangup", at: answerAt + 300),
+            AgentFixture.call(two, "hangup", ext: "101", at: answerAt + 300),
         ]
     }
 
-    func start(_ setup: DaemonSetup, _ script: [String]) async throws -> (sim: CallhookProcess, daemon: CallhookProcess, port: Int) {
+    func start(_ setup: DaemonSetup, _ script: [String]) async throws -> (
+        sim: CallhookProcess, daemon: CallhookProcess, port: Int
+    ) {
         let path = try setup.write(script.joined(separator: "\n"), to: "calls.jsonl")
         let (sim, base) = try await startScriptedSimulator(script: path)
         try (nfonConfig(base: base) + AgentFixture.serverSection).write(toFile: setup.config, atomically: true, encoding: .utf8)
@@ -95,7 +98,10 @@ struct AgentEndToEndTests {
     @Test func agentTokenSignsWithTheConfiguredSecret() async throws {
         let setup = try DaemonSetup(rules: AgentFixture.rules, config: "[server]\nagent_secret = \"{{env.E2E_AGENT_SECRET}}\"\n")
         let issued = try await CallhookProcess.run(
-            ["agent-token", "--extension", "100", "--extension", "101", "--customer", "K1234", "--ttl", "1h", "--config", setup.config],
+            [
+                "agent-token", "--extension", "100", "--extension", "101", "--customer", "K1234", "--ttl", "1h", "--config",
+                setup.config,
+            ],
             environment: ["E2E_AGENT_SECRET": AgentFixture.secret])
         #expect(issued.status == 0, "\(issued.stderr)")
         let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

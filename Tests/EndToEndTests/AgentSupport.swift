@@ -31,7 +31,9 @@ enum AgentFixture {
         agent_secret = "\(secret)"
         """
 
-    static func token(_ extensions: [String], customer: String? = nil, secret: String = AgentFixture.secret, expires: Duration = .seconds(3600))
+    static func token(
+        _ extensions: [String], customer: String? = nil, secret: String = AgentFixture.secret, expires: Duration = .seconds(3600)
+    )
         throws -> String
     {
         try AgentToken(customer: customer, extensions: extensions, expires: WallClock.now() + expires).signed(secret: secret)
