@@ -29,6 +29,8 @@ deps-test: deps
 	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
 	@python3 -c "import yaml, jsonschema, standardwebhooks" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema standardwebhooks
 	@python3 -c "import openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q openapi-spec-validator schemathesis
+	@{ command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium chromium-driver >/dev/null; }
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
 
 deps-bench: deps
 	@command -v wrk >/dev/null || { echo "==> installing wrk"; $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; }
@@ -57,6 +59,8 @@ bench: deps-bench
 	./.build/release/callhook-bench engine
 	@echo "== ingest: POST /v1/events in batches of 100, durable queue, to a local sink"
 	./.build/release/callhook-bench ingest 100
+	@echo "== P5: 1,000 agents on the event stream"
+	./.build/release/callhook-bench agents
 	@echo "== transport ceiling for P3: libcurl client and wrk against one sink"
 	./.build/release/callhook-bench
 

@@ -110,6 +110,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "Agents", "Calls",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -133,7 +134,7 @@ let package = Package(
         .target(
             name: "Callhook",
             dependencies: [
-                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server",
+                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server", "Agents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -148,7 +149,7 @@ let package = Package(
         .executableTarget(
             name: "callhook",
             dependencies: [
-                "Callhook", "Simulator", "RuleEngine", "Calls", "Delivery",
+                "Callhook", "Simulator", "RuleEngine", "Calls", "Delivery", "Agents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "callhook-bench",
             dependencies: [
-                "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery",
+                "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery", "Agents", "Feeds",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -202,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server",
+                "Server", "Agents", "Calls",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -211,7 +212,9 @@ let package = Package(
         // Depends on the executable so that a filtered `swift test` run
         // rebuilds `callhook` first and never drives a stale binary.
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "Curl", "Feeds", "Calls", .target(name: "callhook")],
-            exclude: ["api_conformance.py", "openapi_conformance.py", "verify_signatures.py"], swiftSettings: strict),
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "Curl", "Feeds", "Calls", "Agents", .target(name: "callhook")],
+            exclude: ["api_conformance.py", "openapi_conformance.py", "verify_signatures.py", "agent_browser.py"],
+            swiftSettings: strict),
     ]
 )

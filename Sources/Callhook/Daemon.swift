@@ -1,3 +1,4 @@
+import Agents
 import Calls
 import Curl
 import Delivery
@@ -98,7 +99,7 @@ public struct Daemon: Sendable {
             pipeline: pipeline, store: store, dispatcher: dispatcher, reloader: reloader, activeCalls: activeCalls,
             masker: masker,
             clock: clock)
-        let server = ControlServer(
+        var server = ControlServer(
             host: address.host, port: address.port, registry: registry, logger: logger, api: api
         ) {
             var reasons: [String] = []
@@ -107,10 +108,17 @@ public struct Daemon: Sendable {
             return Readiness(reasons: reasons)
         }
 
+        let agentHub = config.agentSecret.map { _ in AgentHub(clock: clock, logger: logger) }
+        if let agentHub, let secret = config.agentSecret {
+            server.agentRoutes = AgentRoutes(hub: agentHub, secret: secret, clock: clock, logger: logger)
+            await pipeline.attachAgents(agentHub)
+        }
+
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server.application()), .init(service: dispatcher), .init(service: reloader),
             .init(service: ClosureService { await pipeline.runSweeps() }),
         ]
+        if let agentHub { services.append(.init(service: AgentHubService(hub: agentHub))) }
         switch config.source {
         case .none: break
         case .nfon:

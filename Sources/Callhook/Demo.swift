@@ -1,3 +1,4 @@
+import Agents
 import Calls
 import Curl
 import Delivery
@@ -5,6 +6,7 @@ import Feeds
 import Foundation
 import Logging
 import RuleEngine
+import Server
 import ServiceLifecycle
 import Simulator
 
@@ -71,7 +73,10 @@ public struct Demo: Sendable {
             store: store, client: client, targets: rules.targets, version: options.version, logger: logger)
         let pipeline = Pipeline(rules: rules, dispatcher: dispatcher, logger: logger)
 
-        let sinkApp = sink.application()
+        // The agent page and stream on the sink's address, with a secret of this run.
+        let agents = DemoAgents(logger: logger)
+        await pipeline.attachAgents(agents.hub)
+        let sinkApp = sink.application(agentRoutes: agents.routes)
         let group = ShutdownPolicy.group(
             [
                 .init(service: sinkApp), .init(service: dispatcher), .init(service: simulator),
@@ -80,6 +85,13 @@ public struct Demo: Sendable {
                         try await self.startSource(simulator, sink, rules, client, pipeline, dispatcher)
                     }),
                 .init(service: SummaryTicker(console: console, pipeline: pipeline.stats, delivery: dispatcher.stats, sink: sink)),
+                .init(service: AgentHubService(hub: agents.hub)),
+                .init(
+                    service: ClosureService {
+                        let port = try await sink.listening.port()
+                        console.print(agents.announcement(host: options.listenHost, port: port))
+                        try? await gracefulShutdown()
+                    }),
             ], logger: logger)
         try await withThrowingTaskGroup(of: Bool.self) { tasks in
             tasks.addTask {

@@ -25,9 +25,11 @@ public final class DemoSink: Sendable {
 
     public var count: Int { received.load(ordering: .relaxed) }
 
-    /// The HTTP server, to run in the service group.
-    public func application() -> any Service {
+    /// The HTTP server, to run in the service group; with `agentRoutes`
+    /// it also serves the agent page and stream.
+    public func application(agentRoutes: AgentRoutes? = nil) -> any Service {
         let router = Router()
+        agentRoutes?.add(to: router)
         for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
             router.on("**", method: method) { request, _ -> Response in
                 let body = try await request.body.collect(upTo: 1 << 20)

@@ -1,3 +1,4 @@
+import Agents
 import Calls
 import Delivery
 import Feeds
@@ -25,6 +26,8 @@ public actor Pipeline: EventSink {
     /// While an ingest batch runs: its requests, submitted together at its
     /// end (Pipeline+Ingest.swift).
     var collecting: [RenderedRequest]?
+    /// Where `ring`/`answered`/`ended` go (`Pipeline+Agents.swift`); nil: no agents.
+    var agentHub: AgentHub?
 
     /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
     public init(
@@ -83,6 +86,7 @@ public actor Pipeline: EventSink {
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
         metrics.event(phase: result.phase.rawValue)
         for rule in result.matchedRules { metrics.match(rule: rule) }
+        publishToAgents(result)
         if !result.requests.isEmpty { await queue(result.requests) }
         observer?(result)
     }

@@ -61,7 +61,7 @@ public struct PhoneNumber: Sendable, Hashable {
         return onlyDigits
     }
 
-    static func isAnonymous(_ number: String) -> Bool {
+    public static func isAnonymous(_ number: String) -> Bool {
         // Numbers start with a digit or `+`: no need to look further.
         if let first = number.utf8.first, first == UInt8(ascii: "+") || (first >= 0x30 && first <= 0x39) { return false }
         let n = number.lowercased()

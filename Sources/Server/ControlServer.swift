@@ -15,6 +15,8 @@ public struct ControlServer: Sendable {
     let readiness: @Sendable () async -> Readiness
     let logger: Logger
     let api: ServerAPI
+    /// The agent routes, when `server.agent_secret` is set.
+    public var agentRoutes: AgentRoutes?
 
     public init(
         host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger, api: ServerAPI = ServerAPI(),
@@ -57,6 +59,7 @@ public struct ControlServer: Sendable {
         }
         IngestRoutes.add(to: router, api: api, registry: registry)
         AdminRoutes.add(to: router, api: api)
+        agentRoutes?.add(to: router)
         return router
     }
 

@@ -34,6 +34,11 @@ struct Bench {
             return
         }
         let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 10
+        if args.count > 1 && args[1] == "agents" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try await AgentBench.run(callhook: callhook, seconds: seconds, rate: args.count > 2 ? args[2] : "20")
+            return
+        }
         let (sink, port) = try startSink()
         defer {
             sink.terminate()

@@ -16,7 +16,7 @@ struct CallhookCommand: AsyncParsableCommand {
         version: CallhookVersion.current,
         subcommands: [
             DemoCommand.self, RunCommand.self, CheckCommand.self, TestCommand.self, SimCommand.self, QueueCommand.self,
-            VersionCommand.self,
+            VersionCommand.self, AgentTokenCommand.self, AgentCommand.self,
         ]
     )
 
