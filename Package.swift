@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "Callhook",
             dependencies: [
-                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server",
+                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server", "Lookup",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -82,7 +82,8 @@ public struct Daemon: Sendable {
             clock: clock)
         let sourceName = config.source.rawValue
         let pipeline = Pipeline(
-            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, clock: clock)
+            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, clock: clock,
+            lookup: PipelineLookups.using(client))
         let reloader = RuleReloader(directory: config.rules, logger: logger) { await pipeline.replaceRules($0) }
         let source = config.source
         let server = ControlServer(host: address.host, port: address.port, registry: registry, logger: logger) {

@@ -9,7 +9,7 @@ import RuleEngine
 /// An actor, so the engine's state (call legs, line states) is only ever
 /// touched by one event at a time, in arrival order.
 public actor Pipeline: EventSink {
-    private var engine: CallEngine
+    var engine: CallEngine
     private let dispatcher: Dispatcher
     private let logger: Logger
     public nonisolated let stats = PipelineStats()
@@ -19,14 +19,18 @@ public actor Pipeline: EventSink {
     /// tests and `callhook run` logging use it).
     private let observer: (@Sendable (EngineResult) -> Void)?
     /// The engine's `now`.
-    private let clock: PipelineClock
+    let clock: PipelineClock
+    /// Caller lookup: the service and the events parked behind a lookup.
+    var lookups: PipelineLookups
 
     /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
     public init(
         rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String = "nfon",
-        observer: (@Sendable (EngineResult) -> Void)? = nil, clock: PipelineClock = .system
+        observer: (@Sendable (EngineResult) -> Void)? = nil, clock: PipelineClock = .system,
+        lookup: PipelineLookups.Factory? = nil
     ) {
         self.clock = clock
+        self.lookups = PipelineLookups(factory: lookup, rules: rules.lookup)
         self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
         self.metrics = PipelineMetrics(source: source)
         self.dispatcher = dispatcher
@@ -38,17 +42,15 @@ public actor Pipeline: EventSink {
     public func replaceRules(_ rules: RuleSet) {
         engine.replaceRules(rules)
         dispatcher.updateTargets(rules.targets)
+        lookups.update(rules.lookup)
     }
 
     public func receive(_ event: SourceEvent) async {
         switch event {
         case .call(let call, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
-            let before = engine.tracker.legs.count
-            let results = engine.process(call, arrival: arrival, now: clock.wallTime())
-            if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
-            for r in results { await handle(r) }
-            expireIfDue(arrival)
+            if park(call, arrival: arrival) { return }
+            await process(call, arrival: arrival)
         case .line(let state, let snapshot, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
             if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: clock.wallTime()) {
@@ -65,6 +67,15 @@ public actor Pipeline: EventSink {
             stats.sourceErrorsCount.add(1, ordering: .relaxed)
             metrics.error(kind: kind)
         }
+    }
+
+    /// Runs one call event through the engine and queues what it renders.
+    func process(_ call: CallEvent, arrival: EventTime) async {
+        let before = engine.tracker.legs.count
+        let results = engine.process(call, arrival: arrival, now: clock.wallTime())
+        if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
+        for r in results { await handle(r) }
+        expireIfDue(arrival)
     }
 
     /// Queues the result's requests; the event counts as handled once they
@@ -115,6 +126,7 @@ public actor Pipeline: EventSink {
         guard now - lastExpiry >= .seconds(60) else { return }
         lastExpiry = now
         let dropped = engine.tracker.expire(now: now)
+        engine.forgetLookups()
         if dropped > 0 { logger.notice("dropped silent call legs", metadata: ["legs": "\(dropped)"]) }
     }
 
