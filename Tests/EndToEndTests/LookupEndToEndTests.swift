@@ -146,7 +146,7 @@ func internalCall(_ uuid: String, at ms: Int) -> String {
         try await eventually("4 pop-ups") { arrivals.on("/hook").count >= 4 }
         for e in arrivals.on("/hook") {
             let o = jsonObject(e.body)
-            #expect(text(o["name"]) == o["number"] as? String)
+            #expect(text(o["name"]) == text(o["number"]))
             #expect(text(o["company"]) == "")
         }
         let asked = try #require(arrivals.on("/lookup").first { lookupNumber($0.path) == "4989504" })
