@@ -69,7 +69,8 @@ func internalCall(_ uuid: String, at ms: Int) -> String {
             switch lookupNumber(r.uri) {
             case "4989111":
                 return .json(
-                    #"[{"Name":"Alexa Holiday","Company":"White Cross Co","Id":"C-17","CustomData":{"Tier":"Gold"}},{"Name":"Other"}]"#)
+                    #"[{"Name":"Alexa Holiday","Company":"White Cross Co","Id":"C-17","CustomData":{"Tier":"Gold"}},{"Name":"Other"}]"#
+                )
             case "4989222": return .json(#"[{"name":"Bob Camel","company":"Camel AG","id":"C-22"}]"#)
             case "4989444": return .json(#"[{"Name":"Many Calls"}]"#, afterMilliseconds: 500)
             default: return .json("[]")
