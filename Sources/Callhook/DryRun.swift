@@ -19,8 +19,14 @@ public struct DryRun {
     }
 
     let rules: RuleSet
+    /// `--lookup`: lookup answers by number, used where the daemon would look
+    /// a caller up (no network).
+    let lookups: [String: PartyLookup?]
 
-    public init(rules: RuleSet) { self.rules = rules }
+    public init(rules: RuleSet, lookups: [String: PartyLookup?] = [:]) {
+        self.rules = rules
+        self.lookups = lookups
+    }
 
     /// Runs every line of a JSONL file (call objects have `uuid`; others are
     /// line-state objects). Times come from `updated`, so output is stable.
@@ -45,6 +51,7 @@ public struct DryRun {
                 }
                 let time = event.updated.flatMap { EventTime(rfc3339: $0) } ?? last
                 last = time
+                if !lookups.isEmpty, let n = engine.lookupCandidate(event) { engine.setLookup(answer(n), callID: event.uuid) }
                 for r in engine.process(event, arrival: time, now: time) { steps.append(Step(line: i + 1, result: r)) }
             } else {
                 guard let state = try? decoder.decode(LineStateEvent.self, from: data) else {
