@@ -162,3 +162,38 @@ func internalCall(_ uuid: String, at ms: Int) -> String {
         }
     }
 }
+
+@Suite struct LookupLatencyFigures {
+    /// Prints how long after its lookup request (answered in 50 ms) each
+    /// call's pop-up reaches the receiver, p50 and p99 over 40 calls: the
+    /// lookup's share of the first callback's latency. A figure, not a bound.
+    @Test func fiftyMillisecondLookupToFirstCallback() async throws {
+        let arrivals = Arrivals()
+        let server = try await TestHTTPServer.start(threads: 2) { r in
+            arrivals.record(r)
+            return r.uri.hasPrefix("/lookup") ? .json(#"[{"Name":"N"}]"#, afterMilliseconds: 50) : .json("{}")
+        }
+        defer { Task { await server.stop() } }
+        let lines = (1...40).map { Script.call(Script.uuid($0), "ring", caller: "49890\($0 + 1000)", at: $0 * 100) }
+        let setup = try DaemonSetup(rules: LookupEndToEndTests.rules(server.base, timeout: "2s"))
+        let (sim, daemon, _) = try await setup.startAgainstSimulator(lines)
+        defer {
+            sim.signal(SIGKILL)
+            daemon.signal(SIGKILL)
+        }
+        try await eventually("40 pop-ups") { arrivals.on("/hook").count >= 40 }
+        let asked = Dictionary(
+            arrivals.on("/lookup").map { (lookupNumber($0.path), $0.at) }, uniquingKeysWith: { a, _ in a })
+        var waits: [Duration] = []
+        for e in arrivals.on("/hook") {
+            let number = String(text(jsonObject(e.body)["number"]).dropFirst())
+            if let at = asked[number] { waits.append(e.at - at) }
+        }
+        waits.sort()
+        #expect(waits.count == 40)
+        let p50 = waits[waits.count / 2]
+        let p99 = waits[min(waits.count - 1, waits.count * 99 / 100)]
+        print("lookup answered in 50 ms → first callback after the lookup request: p50 \(p50), p99 \(p99) (\(waits.count) calls)")
+        #expect(p50 >= .milliseconds(50))
+    }
+}
