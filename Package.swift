@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "Callhook",
             dependencies: [
-                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server", "Agents",
+                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server", "Agents", "Lookup",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

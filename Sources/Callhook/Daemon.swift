@@ -85,7 +85,8 @@ public struct Daemon: Sendable {
         let sourceName = config.source == .none ? "ingest" : config.source.rawValue
         let activeCalls = ActiveCalls()
         let pipeline = Pipeline(
-            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, observer: activeCalls.record, clock: clock)
+            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, observer: activeCalls.record, clock: clock,
+            lookup: PipelineLookups.using(client))
         await pipeline.setCallBounds(maxRing: config.calls.maxRing, maxTalk: config.calls.maxTalk)
         // HTTP ingest is up with the server: `callhook_source_connected{source="ingest"} 1`.
         if config.source == .none { await pipeline.receive(.connected(true)) }

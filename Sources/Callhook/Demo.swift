@@ -71,7 +71,8 @@ public struct Demo: Sendable {
         let store = try SQLiteDeliveryStore(path: dataDirectory + "/queue.sqlite")
         let dispatcher = Dispatcher(
             store: store, client: client, targets: rules.targets, version: options.version, logger: logger)
-        let pipeline = Pipeline(rules: rules, dispatcher: dispatcher, logger: logger)
+        let pipeline = Pipeline(
+            rules: rules, dispatcher: dispatcher, logger: logger, lookup: PipelineLookups.using(client))
 
         // The agent page and stream on the sink's address, with a secret of this run.
         let agents = DemoAgents(logger: logger)
@@ -127,14 +128,26 @@ public struct Demo: Sendable {
         _ dispatcher: Dispatcher
     ) async throws {
         let sinkPort = try await sink.listening.port()
-        let redirected = try rules.redirectingTargets(to: "http://\(options.listenHost):\(sinkPort)")
-        await pipeline.replaceRules(redirected)
+        var redirected = try rules.redirectingTargets(to: "http://\(options.listenHost):\(sinkPort)")
         let base = try await simulator.baseURL()
+        // Lookups go to the simulator's lookup service, never to the real one.
+        try Self.redirectLookup(&redirected, to: base)
+        await pipeline.replaceRules(redirected)
         logger.info("demo running", metadata: ["simulator": "\(base)", "sink": "http://\(options.listenHost):\(sinkPort)"])
         var nfon = NFONOptions(baseURL: base, username: "demo", password: "demo", account: simulator.options.traffic.customer)
         nfon.version = options.version
         nfon.lineStates = true
         let source = NFONSource(options: nfon, client: client, sink: pipeline, logger: logger)
         try await source.run()
+    }
+
+    /// Points `[lookup]` at the simulator's `/lookup`.
+    static func redirectLookup(_ rules: inout RuleSet, to simulatorBase: String) throws {
+        guard var lookup = rules.lookup, let url = URL(string: simulatorBase), let host = url.host, let port = url.port else {
+            return
+        }
+        lookup.url = try TextTemplate("http://\(host):\(port)/lookup", escaping: lookup.url.escaping)
+        lookup.headers = []
+        rules.lookup = lookup
     }
 }

@@ -25,11 +25,18 @@ public struct DryRun {
     /// `[calls] max_ring` and `max_talk` of the replay (the defaults).
     let maxRing: Duration
     let maxTalk: Duration
+    /// `--lookup`: lookup answers by number, used where the daemon would look
+    /// a caller up (no network).
+    let lookups: [String: PartyLookup?]
 
-    public init(rules: RuleSet, maxRing: Duration = .seconds(600), maxTalk: Duration = .seconds(12 * 3600)) {
+    public init(
+        rules: RuleSet, maxRing: Duration = .seconds(600), maxTalk: Duration = .seconds(12 * 3600),
+        lookups: [String: PartyLookup?] = [:]
+    ) {
         self.rules = rules
         self.maxRing = maxRing
         self.maxTalk = maxTalk
+        self.lookups = lookups
     }
 
     /// Runs every line of a JSONL file (call objects have `uuid`; others are
@@ -57,6 +64,7 @@ public struct DryRun {
                 last = time
                 // The replay clock passing a leg's bound ends it before this event.
                 for r in engine.endSilentLegs(now: time) { steps.append(Step(line: i + 1, result: r)) }
+                if !lookups.isEmpty, let n = engine.lookupCandidate(event) { engine.setLookup(answer(n), callID: event.uuid) }
                 for r in engine.process(event, arrival: time, now: time) { steps.append(Step(line: i + 1, result: r)) }
             } else {
                 guard let state = try? decoder.decode(LineStateEvent.self, from: data) else {

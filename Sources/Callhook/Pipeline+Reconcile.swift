@@ -40,6 +40,7 @@ extension Pipeline {
         let now = clock.wallTime()
         lastSweep = now
         for r in engine.endSilentLegs(now: now) { await finish(r) }
+        engine.forgetLookups()
     }
 
     /// A sweep, when the last one is at least `sweepInterval` ago (or the

@@ -28,13 +28,17 @@ public actor Pipeline: EventSink {
     var collecting: [RenderedRequest]?
     /// Where `ring`/`answered`/`ended` go (`Pipeline+Agents.swift`); nil: no agents.
     var agentHub: AgentHub?
+    /// Caller lookup: the service and the events parked behind a lookup.
+    var lookups: PipelineLookups
 
     /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
     public init(
         rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String = "nfon",
-        observer: (@Sendable (EngineResult) -> Void)? = nil, clock: PipelineClock = .system
+        observer: (@Sendable (EngineResult) -> Void)? = nil, clock: PipelineClock = .system,
+        lookup: PipelineLookups.Factory? = nil
     ) {
         self.clock = clock
+        self.lookups = PipelineLookups(factory: lookup, rules: rules.lookup)
         self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
         self.metrics = PipelineMetrics(source: source)
         self.dispatcher = dispatcher
@@ -46,6 +50,7 @@ public actor Pipeline: EventSink {
     public func replaceRules(_ rules: RuleSet) {
         engine.replaceRules(rules)
         dispatcher.updateTargets(rules.targets)
+        lookups.update(rules.lookup)
     }
 
     public func receive(_ event: SourceEvent) async {
@@ -53,12 +58,8 @@ public actor Pipeline: EventSink {
         case .call(let call, let arrival):
             await sweepIfDue()
             stats.eventsCount.add(1, ordering: .relaxed)
-            let before = engine.tracker.legs.count
-            let late = engine.tracker.lateHangupCount
-            let results = engine.process(call, arrival: arrival, now: clock.wallTime())
-            if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
-            if engine.tracker.lateHangupCount > late { noteLateHangup(call) }
-            for r in results { await handle(r) }
+            if park(call, arrival: arrival) { return }
+            await process(call, arrival: arrival)
         case .line(let state, let snapshot, let arrival):
             stats.eventsCount.add(1, ordering: .relaxed)
             if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: clock.wallTime()) {
@@ -77,6 +78,16 @@ public actor Pipeline: EventSink {
         case .reconcile(let snapshot):
             await reconcile(snapshot)
         }
+    }
+
+    /// Runs one call event through the engine and queues what it renders.
+    func process(_ call: CallEvent, arrival: EventTime) async {
+        let before = engine.tracker.legs.count
+        let late = engine.tracker.lateHangupCount
+        let results = engine.process(call, arrival: arrival, now: clock.wallTime())
+        if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
+        if engine.tracker.lateHangupCount > late { noteLateHangup(call) }
+        for r in results { await handle(r) }
     }
 
     /// Queues the result's requests; the event counts as handled once they

@@ -12,9 +12,24 @@ public enum ResponseCapture {
         else { return [:] }
         var out: [String: String] = [:]
         for (name, field) in capture {
+            if field.hasPrefix(workflowPrefix) {
+                if let v = workflowField(json, String(field.dropFirst(workflowPrefix.count))) { out[name] = v }
+                continue
+            }
             if let v = lookup(json, path: field.split(separator: ".").map(String.init)) { out[name] = v }
         }
         return out
+    }
+
+    /// `workflow:NAME`: a workflow answer's field, in any case; an empty value is none.
+    static let workflowPrefix = "workflow:"
+
+    static func workflowField(_ json: Any, _ name: String) -> String? {
+        guard let dict = json as? [String: Any] else { return nil }
+        let key = dict.keys.first { $0 == name } ?? dict.keys.first { $0.lowercased() == name.lowercased() }
+        guard let key, let value = dict[key], value is String || value is NSNumber, let text = text(value), !text.isEmpty
+        else { return nil }
+        return text
     }
 
     static func lookup(_ json: Any, path: [String]) -> String? {

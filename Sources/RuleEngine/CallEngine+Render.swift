@@ -79,12 +79,14 @@ extension CallEngine {
             ("answeredTime", time(leg?.answeredAt)),
             ("endedTime", time(leg?.endedAt)),
             ("declinedTime", declined),
-            ("id", .null),
+            ("id", .string(Self.workflowIDSlot)),
         ])
-        let body = JSONValue.object([("inputs", inputs)]).serialized()
-        return request(
+        let template = JSONValue.object([("inputs", inputs)]).serialized()
+        var r = request(
             c, rule: rule, target: target, deliveryID: deliveryID, method: "POST", url: url, headers: headers.fields,
-            body: Array(body.utf8))
+            body: nil)
+        bindWorkflowID(&r, template: template)
+        return r
     }
 
     private func request(

@@ -14,8 +14,12 @@ extension CallEngine {
         let extName = c.directoryName(c.extensionNumber)
         if let leg = c.leg, let caller = c.caller, let callee = c.callee {
             func time(_ t: EventTime?) -> String { t?.rfc3339() ?? "" }
-            let callerVars = party(caller, name: leg.callerName ?? (caller.isInternal ? c.directoryName(caller.raw) : nil))
-            let calleeVars = party(callee, name: leg.calleeName ?? (callee.isInternal ? c.directoryName(callee.raw) : nil))
+            let callerVars = party(
+                caller, name: leg.callerName ?? (caller.isInternal ? c.directoryName(caller.raw) : nil),
+                lookup: c.lookup(outbound: false))
+            let calleeVars = party(
+                callee, name: leg.calleeName ?? (callee.isInternal ? c.directoryName(callee.raw) : nil),
+                lookup: c.lookup(outbound: true))
             let inbound = leg.direction == .inbound
             let local = inbound ? calleeVars : callerVars
             root["call"] =
@@ -53,13 +57,15 @@ extension CallEngine {
         return Variables(root)
     }
 
-    static func party(_ n: PhoneNumber, name: String?) -> [String: Any] {
+    static func party(_ n: PhoneNumber, name: String?, lookup: PartyLookup? = nil) -> [String: Any] {
+        let name = (lookup?.name).flatMap { $0.isEmpty ? nil : $0 } ?? name
         var p: [String: Any] = [
             "raw": n.raw, "e164": n.e164, "digits": n.digits, "national": n.national, "internal": n.isInternal,
             "display": name.flatMap { $0.isEmpty ? nil : $0 } ?? (n.raw.isEmpty ? "anonymous" : n.e164),
             "custom": [String: Any](),
         ]
         if let name, !name.isEmpty { p["name"] = name }
+        if let lookup { p.merge(lookup.fields) { _, new in new } }
         return p
     }
 
@@ -75,7 +81,7 @@ extension CallEngine {
         for p in ["caller", "callee", "remote", "local"] {
             for f in [
                 "raw", "e164", "digits", "national", "internal", "name", "company", "contact_url", "company_url", "crm_id",
-                "crm_name", "display",
+                "crm_name", "display", "contacts",
             ] {
                 paths.append("\(p).\(f)")
             }

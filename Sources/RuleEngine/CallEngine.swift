@@ -25,6 +25,10 @@ public struct CallEngine: Sendable {
     public var lines = LineTracker()
     /// The PBX's extension directory: number → name.
     public var directory: [String: String] = [:]
+    /// Caller lookup results by call id, for the call's remote party.
+    public var lookups: [String: PartyLookup] = [:]
+    /// Calls whose lookup is done (found or not): never looked up again.
+    public internal(set) var lookedUp: Set<String> = []
     private let makeDeliveryID: @Sendable () -> String
 
     public init(rules: RuleSet, tracker: CallTracker = CallTracker(), makeDeliveryID: @escaping @Sendable () -> String) {
@@ -53,7 +57,7 @@ public struct CallEngine: Sendable {
         let directory = self.directory
         let c = EvaluationContext(
             rules: rules, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
-            directoryName: { directory[$0] })
+            directoryName: { directory[$0] }, remoteLookup: lookups[event.leg.key.uuid])
         let classification = rules.classify(c)
         c.className = classification.name
         c.classification = classification

@@ -13,6 +13,9 @@ public enum Escaping: String, Sendable, CaseIterable {
     case jsonString = "CALLHOOK_JSON_STRING"
     /// XML escaping (`body` with an XML content type).
     case xml = "CALLHOOK_XML"
+    /// A whole JSON value: the text as a JSON string, or `null` when empty
+    /// (a workflow's `inputs.id`).
+    case jsonValue = "CALLHOOK_JSON_VALUE"
     /// No escaping (`json` values are JSON-encoded after rendering; plain bodies).
     case none = "TEXT"
 
@@ -31,13 +34,14 @@ public enum Escaping: String, Sendable, CaseIterable {
         case .header: String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
         case .jsonString: Self.jsonEscape(text)
         case .xml: Self.xmlEscape(text)
+        case .jsonValue: text.isEmpty ? "null" : "\"" + Self.jsonEscape(text) + "\""
         case .none: text
         }
     }
 
     /// Registers the content types with the Mustache library, once.
     static let registered: Bool = {
-        for e in Escaping.allCases where e != .none {
+        for e in Escaping.allCases where e != .none && e != .jsonValue {
             MustacheContentTypes.register(MustacheEscaper(escaping: e), named: e.rawValue)
         }
         return true

@@ -10,14 +10,17 @@ final class EvaluationContext {
     let time: EventTime
     var className: String?
     let directoryName: (String) -> String?
+    /// What the caller lookup found for the remote party, if anything.
+    let remoteLookup: PartyLookup?
     /// What `call.vars.NAME` renders as for this event (split out again
     /// into `LateBoundText` by the renderer).
     lazy var slots = CallVarSlots()
 
     init(
         rules: RuleSet, phase: Phase, leg: CallLeg?, lineChange: LineChange?, time: EventTime,
-        directoryName: @escaping (String) -> String?
+        directoryName: @escaping (String) -> String?, remoteLookup: PartyLookup? = nil
     ) {
+        self.remoteLookup = remoteLookup
         self.rules = rules
         self.phase = phase
         self.leg = leg
@@ -53,10 +56,15 @@ final class EvaluationContext {
     private lazy var fullTree: [String: Any] = CallEngine.variables(for: self).root
 
     lazy var callerVariables: PartyVariables? = caller.map { n in
-        PartyVariables(n, name: leg?.callerName ?? (n.isInternal ? directoryName(n.raw) : nil))
+        PartyVariables(n, name: leg?.callerName ?? (n.isInternal ? directoryName(n.raw) : nil), lookup: lookup(outbound: false))
     }
     lazy var calleeVariables: PartyVariables? = callee.map { n in
-        PartyVariables(n, name: leg?.calleeName ?? (n.isInternal ? directoryName(n.raw) : nil))
+        PartyVariables(n, name: leg?.calleeName ?? (n.isInternal ? directoryName(n.raw) : nil), lookup: lookup(outbound: true))
+    }
+
+    /// The lookup result when the caller (`outbound` false) or the callee is the remote party.
+    func lookup(outbound: Bool) -> PartyLookup? {
+        (leg?.direction == .outbound) == outbound ? remoteLookup : nil
     }
 }
 
@@ -139,9 +147,10 @@ struct PartyVariables {
     let number: PhoneNumber
     let name: String?
 
-    init(_ n: PhoneNumber, name: String?) {
+    init(_ n: PhoneNumber, name: String?, lookup: PartyLookup? = nil) {
         number = n
-        self.name = name.flatMap { $0.isEmpty ? nil : $0 }
+        // The looked-up name first, then the PBX's or the directory's.
+        self.name = (lookup?.name).flatMap { $0.isEmpty ? nil : $0 } ?? name.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     enum Lookup {

@@ -37,7 +37,11 @@ public struct RuleSet: Sendable {
     }
 
     static func captures(_ rules: [Rule]) -> Set<String> {
-        Set(rules.flatMap { $0.webhooks.flatMap { $0.capture.keys } })
+        var names = Set(rules.flatMap { $0.webhooks.flatMap { $0.capture.keys } })
+        if rules.contains(where: { !$0.workflows.isEmpty }) {
+            names.formUnion([CallEngine.workflowIDVar, CallEngine.workflowURLVar])
+        }
+        return names
     }
 
     static func index(_ rules: [Rule]) -> [Phase: [Int]] {

@@ -74,6 +74,7 @@ extension Simulator {
             let uuid = context.parameters.get("uuid") ?? ""
             return await hub.cancel(uuid: uuid) ? Response(status: .noContent) : Self.error(.notFound, "no such call")
         }
+        addLookupRoutes(router)
         return router
     }
 

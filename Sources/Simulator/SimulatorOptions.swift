@@ -6,6 +6,10 @@ public struct SimulatorOptions: Sendable {
     /// 0 picks a free port.
     public var port = 8090
     public var traffic = TrafficGenerator.Options()
+    /// `/lookup`: how long each answer takes.
+    public var lookupDelay: Duration = .zero
+    /// `/lookup`: the share of answers (0…1) that are a 500.
+    public var lookupFailureRate: Double = 0
     /// Simulated seconds per real second.
     public var speed: Double = 1
     /// Lifetime of access tokens; a stream whose token expires is closed.

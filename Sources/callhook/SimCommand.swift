@@ -70,6 +70,12 @@ struct SimCommand: AsyncParsableCommand {
         help: "Fault: every calls stream is closed just before each of the first N hang-ups, so clients miss them.")
     var dropStreamAtHangup: Int?
 
+    @Option(help: "Lookup service (/lookup): delay of each answer, e.g. 50ms.")
+    var lookupDelay = "0ms"
+
+    @Option(help: "Lookup service (/lookup): share of answers that are a 500, 0 to 1.")
+    var lookupFailureRate: Double = 0
+
     func faults() throws -> SimulatorFaults {
         var f = SimulatorFaults()
         if let failLogin {
@@ -112,7 +118,13 @@ struct SimCommand: AsyncParsableCommand {
         guard let keepaliveInterval = DurationText.parse(keepalive), keepaliveInterval > .zero else {
             throw CommandFailure.usage("--keepalive: expected a duration like 15s, got \(keepalive)")
         }
+        guard let lookupDelay = DurationText.parse(lookupDelay) else {
+            throw CommandFailure.usage("--lookup-delay: expected a duration like 50ms, got \(self.lookupDelay)")
+        }
+        guard (0...1).contains(lookupFailureRate) else { throw CommandFailure.usage("--lookup-failure-rate: 0 to 1") }
         var options = SimulatorOptions()
+        options.lookupDelay = lookupDelay
+        options.lookupFailureRate = lookupFailureRate
         options.keepaliveInterval = keepaliveInterval
         options.faults = try faults()
         options.host = address.host

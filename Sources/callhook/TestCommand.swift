@@ -17,6 +17,9 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Option(help: "A JSON file of lookup answers (number → array of contacts) to use where callhook would look a caller up.")
+    var lookup: String?
+
     @Argument(help: "A JSONL file of NFON call and state objects, one per line.")
     var events: String
 
@@ -29,7 +32,16 @@ struct TestCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: events) else {
             throw CommandFailure.invalidInput("\(events): error: cannot be read")
         }
-        let dry = DryRun(rules: set)
+        var answers: [String: PartyLookup?] = [:]
+        if let lookup {
+            guard let data = FileManager.default.contents(atPath: lookup) else {
+                throw CommandFailure.invalidInput("\(lookup): error: cannot be read")
+            }
+            do { answers = try DryRun.lookupAnswers(data, file: lookup) } catch {
+                throw CommandFailure.invalidInput("\(error)")
+            }
+        }
+        let dry = DryRun(rules: set, lookups: answers)
         let steps: [DryRun.Step]
         do {
             steps = try dry.run(jsonl: String(decoding: data, as: UTF8.self), file: events)

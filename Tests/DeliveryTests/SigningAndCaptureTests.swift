@@ -24,7 +24,8 @@ import Testing
 @Suite struct CallVarsTests {
     @Test func legacyMarkersOfOldRowsAreFilledPerContext() {
         let m = CallVars.legacyMarker("ticket")
-        for e in Escaping.allCases { #expect(e.escape(m) == m) }
+        // `jsonValue` encodes a whole value (a workflow id), never rendered text.
+        for e in Escaping.allCases where e != .jsonValue { #expect(e.escape(m) == m) }
         let values = ["ticket": "a b&\"c\""]
         #expect(
             CallVars.substituteLegacy("x/\(m)?q=\(m)", values: values, escaping: .url) == "x/a%20b%26%22c%22?q=a%20b%26%22c%22")
