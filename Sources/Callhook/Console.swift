@@ -6,14 +6,17 @@ import Synchronization
     import Darwin
 #endif
 
-/// Standard output for long-running commands: ordinary lines, plus one
-/// live status line kept at the bottom when stdout is a terminal.
+/// Output for long-running commands: ordinary lines, plus one live status
+/// line kept at the bottom when the output is a terminal. The demo uses
+/// stdout; `run` and `sim` use stderr, where their logs go.
 public final class Console: Sendable {
     public let isTerminal: Bool
+    private let fd: Int32
     private let status = Mutex<String>("")
 
-    public init() {
-        isTerminal = isatty(STDOUT_FILENO) != 0
+    public init(fileDescriptor: Int32 = STDOUT_FILENO) {
+        fd = fileDescriptor
+        isTerminal = isatty(fileDescriptor) != 0
     }
 
     /// Prints lines above the status line.
@@ -53,7 +56,7 @@ public final class Console: Sendable {
         s.withUTF8 { buf in
             var offset = 0
             while offset < buf.count {
-                let n = Glibc.write(STDOUT_FILENO, buf.baseAddress! + offset, buf.count - offset)
+                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
                 if n <= 0 { break }
                 offset += n
             }

@@ -32,6 +32,8 @@ public struct Daemon: Sendable {
     let config: DaemonConfig
     let version: String
     let logger: Logger
+    /// The terminal that shows the live summary line (`run` on a terminal).
+    public var liveStatus: Console?
 
     public init(config: DaemonConfig, version: String, logger: Logger) {
         self.config = config
@@ -167,6 +169,14 @@ public struct Daemon: Sendable {
                     try? await gracefulShutdown()
                 }))
 
+        if let liveStatus {
+            let (stats, deliveries) = (pipeline.stats, dispatcher.stats)
+            services.append(
+                .init(
+                    service: LiveStatus(console: liveStatus) {
+                        LiveStatus.daemonLine(source: sourceName, pipeline: stats, delivery: deliveries)
+                    }))
+        }
         let group = ShutdownPolicy.group(services, logger: logger)
         do {
             try await group.run()

@@ -3,11 +3,7 @@ import Calls
 extension RuleLoader {
     // MARK: - Conditions
 
-    static let conditionKeys = [
-        "direction", "class", "extension", "caller", "callee", "remote", "customer", "answered", "cause", "min_duration",
-        "max_duration", "min_ring", "during", "outside", "line", "presence", "previous_line", "previous_presence", "match", "not",
-        "any",
-    ]
+    static let conditionKeys = RuleFileKeys.condition
 
     mutating func condition(_ node: TOMLNode, file: String, subject: String, key: String) -> Condition? {
         guard let t = table(node, file: file, subject: subject, key: key) else { return nil }

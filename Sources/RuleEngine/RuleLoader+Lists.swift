@@ -7,7 +7,7 @@ extension RuleLoader {
         guard let t = table(node, file: file, subject: subject, key: nil) else { return }
         var list = NumberList(name: name)
         var r = reader(t, file: file, subject: subject)
-        r.forEach(known: ["numbers", "file"], byName: true) { k, v, at in
+        r.forEach(known: RuleFileKeys.list, byName: true) { k, v, at in
             here = at
             switch k {
             case "numbers":
@@ -81,7 +81,7 @@ extension RuleLoader {
         guard let t = table(node, file: file, subject: subject, key: nil) else { return }
         var schedule = Schedule(name: name, windows: [], except: [])
         var r = reader(t, file: file, subject: subject)
-        r.forEach(known: ["hours", "except"], byName: true) { k, v, at in
+        r.forEach(known: RuleFileKeys.schedule, byName: true) { k, v, at in
             here = at
             switch k {
             case "hours":
@@ -129,7 +129,7 @@ extension RuleLoader {
         }
         var l = LookupSettings(url: url)
         var r = reader(t, file: file, subject: subject)
-        r.forEach(known: ["url", "headers", "timeout", "cache", "number_format"], byName: true) { k, v, at in
+        r.forEach(known: RuleFileKeys.lookup, byName: true) { k, v, at in
             here = at
             switch k {
             case "url": break

@@ -16,7 +16,7 @@ extension RuleLoader {
         here = t.position
         if t["on"] == nil { report(RuleProblem(file: file, subject: subject, key: "on", message: "is required")) }
         var r = reader(t, file: file, subject: subject)
-        r.forEach(known: ["name", "on", "when", "ringtone", "stop", "enabled", "webhook", "workflow"]) { k, v, at in
+        r.forEach(known: RuleFileKeys.rule) { k, v, at in
             here = at
             switch k {
             case "name": break
@@ -62,7 +62,7 @@ extension RuleLoader {
         var target: String?
         var flowName: String?
         var r = reader(w, file: file, subject: subject, prefix: "workflow.")
-        r.forEach(known: ["target", "name"], byName: true) { k, v, at in
+        r.forEach(known: RuleFileKeys.workflow, byName: true) { k, v, at in
             here = at
             switch k {
             case "target": target = string(v, file: file, subject: subject, key: "workflow.target")
@@ -114,9 +114,7 @@ extension RuleLoader {
         var contentType: String?
         var r = reader(t, file: file, subject: subject, prefix: "webhook.")
         r.forEach(
-            known: [
-                "target", "url", "path", "method", "query", "headers", "json", "form", "body", "content_type", "capture",
-            ] + (inline != nil ? Self.targetOnlyKeys : [])
+            known: RuleFileKeys.webhook + (inline != nil ? Self.targetOnlyKeys : [])
         ) { k, v, at in
             here = at
             let path = "\(key).\(k)"

@@ -21,9 +21,7 @@ extension RuleLoader {
         settingsFile = file
         let subject = "settings"
         var r = reader(t, file: file, subject: subject)
-        r.forEach(known: [
-            "timezone", "country_code", "national_prefix", "international_prefix", "extension_digits", "ringtone",
-        ]) { k, v, at in
+        r.forEach(known: RuleFileKeys.settings) { k, v, at in
             here = at
             switch k {
             case "timezone":
@@ -55,7 +53,7 @@ extension RuleLoader {
         conditionPositions["\(file)|\(subject)"] = t.position(of: "when") ?? t.position
         var def = ClassDefinition(name: name, when: nil, ringtone: nil, alertInfo: nil)
         var r = reader(t, file: file, subject: subject)
-        r.forEach(known: ["name", "when", "ringtone", "alert_info"]) { k, v, at in
+        r.forEach(known: RuleFileKeys.classDefinition) { k, v, at in
             here = at
             switch k {
             case "name": break

@@ -14,10 +14,7 @@ extension RuleLoader {
             retry: RetrySettings(), concurrency: 16, ratePerSecond: nil, signingSecret: nil, tlsVerify: true, caFile: nil,
             userIDs: [:])
         var r = reader(t, file: file, subject: subject)
-        r.forEach(known: [
-            "url", "method", "headers", "timeout", "connect_timeout", "retry", "concurrency", "rate",
-            "signing_secret", "tls_verify", "ca_file", "user_ids",
-        ]) { k, v, at in
+        r.forEach(known: RuleFileKeys.target) { k, v, at in
             here = at
             switch k {
             case "url": break
@@ -30,9 +27,7 @@ extension RuleLoader {
         targets[name] = target
     }
 
-    static let targetOnlyKeys = [
-        "timeout", "connect_timeout", "retry", "concurrency", "rate", "signing_secret", "tls_verify", "ca_file", "user_ids",
-    ]
+    static let targetOnlyKeys = RuleFileKeys.targetOnly
 
     /// The keys a target and an inline webhook target share; false for any other key.
     mutating func targetKey(
@@ -82,7 +77,7 @@ extension RuleLoader {
     ) {
         guard let t = table(node, file: file, subject: subject, key: prefix + "retry") else { return }
         var r = reader(t, file: file, subject: subject, prefix: prefix + "retry.")
-        r.forEach(known: ["attempts", "initial", "factor", "max"]) { k, v, at in
+        r.forEach(known: RuleFileKeys.retry) { k, v, at in
             here = at
             let key = "\(prefix)retry.\(k)"
             switch k {

@@ -77,7 +77,7 @@ public struct RuleLoader {
 
     mutating func add(_ doc: TOMLTable, file: File) {
         // Classes and rules keep file order; tables are independent of it.
-        let known = ["settings", "list", "schedule", "lookup", "target", "class", "rule"]
+        let known = RuleFileKeys.top
         var r = reader(doc, file: file.path, subject: nil)
         for key in known {
             guard let value = r.value(key) else { continue }

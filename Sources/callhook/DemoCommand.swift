@@ -20,8 +20,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Random seed of the simulated traffic.")
     var seed: UInt64 = 1
 
-    @Option(help: "Rules directory.")
-    var rules: String = "Rules"
+    @Option(help: "Rules directory (default: the example rules: ./Rules, else where callhook is installed).")
+    var rules: String?
 
     func run() async throws {
         var options = Demo.Options()
@@ -35,7 +35,13 @@ struct DemoCommand: AsyncParsableCommand {
         options.listenPort = address.port
         options.rate = r
         options.seed = seed
-        options.rulesDirectory = rules
+        guard let directory = rules ?? ExampleRules.find() else {
+            throw CommandFailure.invalidInput(
+                "the example rules are not found: looked in "
+                    + ExampleRules.candidates(executable: ExampleRules.executablePath(), workingDirectory: ".").joined(
+                        separator: ", ") + "; pass --rules DIR")
+        }
+        options.rulesDirectory = directory
         options.version = CallhookVersion.current
         if let duration {
             guard let d = DurationText.parse(duration) else {
@@ -44,6 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
             options.duration = d
         }
         let logger = global.makeLogger()
+        logger.info("demo rules", metadata: ["directory": "\(directory)"])
         do {
             try await ShutdownPolicy.endingAtSecondSignal { try await Demo(options: options, logger: logger).run() }
         } catch let e as Demo.Failure {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Callhook
 import Logging
 
 /// Options every command takes.
@@ -11,10 +12,11 @@ struct GlobalOptions: ParsableArguments {
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    func makeLogger(label: String = "callhook") -> Logger {
+    /// With `console`, log lines are printed above its live status line.
+    func makeLogger(label: String = "callhook", console: Console? = nil) -> Logger {
         let level = logLevel
         let format = logFormat
-        LoggingSetup.bootstrap(format: format == .json ? .json : .text, level: level)
+        LoggingSetup.bootstrap(format: format == .json ? .json : .text, level: level, console: console)
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger

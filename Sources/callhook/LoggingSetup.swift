@@ -1,3 +1,4 @@
+import Callhook
 import Calls
 import Foundation
 import Logging
@@ -9,15 +10,22 @@ enum LoggingSetup {
 
     private static let done = Mutex(false)
 
-    static func bootstrap(format: Format, level: Logger.Level) {
+    /// With `console`, log lines go through it, above its live status line.
+    static func bootstrap(format: Format, level: Logger.Level, console: Console? = nil) {
         let first = done.withLock { d in
             defer { d = true }
             return !d
         }
         guard first else { return }
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
-                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler
+            if let console {
+                handler = ConsoleLogHandler(label: label, json: format == .json, console: console)
+            } else if format == .json {
+                handler = JSONLogHandler(label: label)
+            } else {
+                handler = StreamLogHandler.standardError(label: label)
+            }
             handler.logLevel = level
             return handler
         }
@@ -37,12 +45,16 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        if let data = Self.render(label: label, metadata: metadata, event: event) {
+            FileHandle.standardError.write(data + Data("\n".utf8))
+        }
+    }
+
+    static func render(label: String, metadata: Logger.Metadata, event: LogEvent) -> Data? {
         var object: [String: String] = [
             "ts": WallClock.now().rfc3339(), "level": event.level.rawValue, "label": label, "message": "\(event.message)",
         ]
         for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[k] = "\(v)" }
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
-            FileHandle.standardError.write(data + Data("\n".utf8))
-        }
+        return try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 }

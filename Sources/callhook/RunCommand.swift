@@ -42,11 +42,14 @@ struct RunCommand: AsyncParsableCommand {
             }
             settings.source = kind
         }
-        let logger = global.makeLogger()
+        // On a terminal: a live summary line below the logs (stderr).
+        let console = Console(fileDescriptor: STDERR_FILENO)
+        let live = console.isTerminal ? console : nil
+        let logger = global.makeLogger(console: live)
+        var daemon = Daemon(config: settings, version: CallhookVersion.current, logger: logger)
+        daemon.liveStatus = live
         do {
-            try await ShutdownPolicy.endingAtSecondSignal {
-                try await Daemon(config: settings, version: CallhookVersion.current, logger: logger).run()
-            }
+            try await ShutdownPolicy.endingAtSecondSignal { try await daemon.run() }
         } catch let e as Daemon.Failure {
             if case .invalid = e { throw CommandFailure.invalidInput(e.description) }
             throw CommandFailure.runtime(e.description)

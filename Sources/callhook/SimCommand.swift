@@ -145,9 +145,20 @@ struct SimCommand: AsyncParsableCommand {
                 throw CommandFailure.invalidInput("\(error)")
             }
         }
-        let logger = global.makeLogger()
+        // On a terminal: a live summary line below the logs (stderr).
+        let console = Console(fileDescriptor: STDERR_FILENO)
+        let live = console.isTerminal ? console : nil
+        let logger = global.makeLogger(console: live)
         let simulator = Simulator(options: options, logger: logger)
-        let group = ShutdownPolicy.group([.init(service: simulator)], logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: simulator)]
+        if let live {
+            services.append(
+                .init(
+                    service: LiveStatus(console: live) {
+                        "▶ sim · events published \(await simulator.publishedCount())"
+                    }))
+        }
+        let group = ShutdownPolicy.group(services, logger: logger)
         do {
             try await ShutdownPolicy.endingAtSecondSignal {
                 try await withThrowingDiscardingTaskGroup { tasks in
@@ -156,10 +167,8 @@ struct SimCommand: AsyncParsableCommand {
                         // A simulator that cannot listen fails the group with the reason.
                         guard let base = try? await simulator.baseURL() else { return }
                         let who = username.map { "user \($0)" } ?? "any user name and password"
-                        FileHandle.standardError.write(
-                            Data(
-                                "callhook sim: NFON CTI API at \(base) (\(who)); calls stream starts with the first client\n"
-                                    .utf8))
+                        let text = "callhook sim: NFON CTI API at \(base) (\(who)); calls stream starts with the first client"
+                        if let live { live.print(text) } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
                     }
                 }
             }
