@@ -9,7 +9,9 @@ extension Pipeline {
     /// requests could not be queued (the daemon is shutting down).
     ///
     /// The engine runs the batch without suspending, so no other source's
-    /// event lands between two events of one batch.
+    /// event lands between two events of one batch. Events parked behind a
+    /// caller lookup are handled when it answers; the batch returns after
+    /// them too.
     public func ingest(_ events: [SourceEvent]) async -> Bool {
         let unqueuedBefore = stats.unqueuedCount.load(ordering: .relaxed)
         collecting = []
@@ -17,6 +19,11 @@ extension Pipeline {
         let requests = collecting ?? []
         collecting = nil
         if !requests.isEmpty { await queue(requests) }
+        // Events parked behind a caller lookup are handled when it answers
+        // (within its `timeout`); the batch is acknowledged after them.
+        var calls = Set<String>()
+        for case .call(let call, _) in events { calls.insert(call.uuid) }
+        await waitForLookups(of: calls)
         return stats.unqueuedCount.load(ordering: .relaxed) == unqueuedBefore
     }
 }

@@ -32,6 +32,18 @@ extension Pipeline {
             await process(next.event, arrival: next.arrival)
         }
         lookups.parked[callID] = nil
+        for waiter in lookups.waiters.removeValue(forKey: callID) ?? [] { waiter.resume() }
+    }
+
+    /// Returns once no event of `callIDs` waits behind a lookup: their
+    /// requests are then committed (an ingest batch answers 202 only then).
+    /// Bounded by the lookup's `timeout`.
+    func waitForLookups(of callIDs: Set<String>) async {
+        for id in callIDs where lookups.parked[id] != nil {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                lookups.waiters[id, default: []].append(c)
+            }
+        }
     }
 
     /// Events waiting for a lookup right now.

@@ -14,6 +14,8 @@ public struct PipelineLookups: Sendable {
     private(set) var service: LookupService?
     /// Events of calls waiting for their lookup, in arrival order, by call id.
     var parked: [String: [(event: CallEvent, arrival: EventTime)]] = [:]
+    /// Ingest batches waiting for a call's parked events to be handled.
+    var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     init(factory: Factory?, rules: RuleEngine.LookupSettings?) {
         self.factory = factory
