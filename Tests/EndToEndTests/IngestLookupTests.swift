@@ -10,7 +10,9 @@ import Testing
         let arrivals = Arrivals()
         let sink = try await TestHTTPServer.start(threads: 2) { r in
             arrivals.record(r)
-            if r.uri.hasPrefix("/lookup") { return .json(#"[{"Name":"Anna Slow","Company":"Late GmbH"}]"#, afterMilliseconds: 800) }
+            if r.uri.hasPrefix("/lookup") {
+                return .json(#"[{"Name":"Anna Slow","Company":"Late GmbH"}]"#, afterMilliseconds: 800)
+            }
             return .json("{}")
         }
         defer { Task { await sink.stop() } }
