@@ -13,7 +13,7 @@ extension NFONSource {
         let requested = WallClock.now()
         let started = ContinuousClock.now
         do {
-            let r = try await fetchStates()
+            let r = try await fetchJSON("/extensions/phone/states", timeout: .seconds(30))
             guard r.status == 200 else {
                 logger.warning("states snapshot after reconnect failed", metadata: ["status": "\(r.status)"])
                 await sink.receive(.error(kind: "snapshot"))
@@ -41,25 +41,5 @@ extension NFONSource {
             logger.warning("states snapshot after reconnect failed: \(error)")
             await sink.receive(.error(kind: "snapshot"))
         }
-    }
-
-    /// The states snapshot; a 401 gets one refresh (or login) and one retry.
-    private func fetchStates() async throws -> HTTPResponse {
-        func get() async throws -> HTTPResponse {
-            let token = try await session.accessToken()
-            return try await client.execute(
-                HTTPRequest(
-                    url: options.baseURL + "/extensions/phone/states",
-                    headers: [
-                        ("Authorization", "Bearer \(token)"), ("Accept", "application/json"), ("User-Agent", options.userAgent),
-                    ],
-                    timeout: .seconds(30), maxResponseBytes: 8 << 20))
-        }
-        let first = try await get()
-        guard first.status == 401 else { return first }
-        await session.invalidate()
-        let second = try await get()
-        if second.status == 401 { await session.invalidate() }
-        return second
     }
 }

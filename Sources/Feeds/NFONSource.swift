@@ -212,7 +212,7 @@ public final class NFONSource: Service {
     /// One directory load; true when it succeeded.
     private func loadDirectory() async -> Bool {
         do {
-            let r = try await fetchDirectory()
+            let r = try await fetchJSON("/extensions/phone/data")
             if r.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [[String: Any]] {
                 var directory: [String: String] = [:]
                 for e in list {
@@ -229,18 +229,19 @@ public final class NFONSource: Service {
         return false
     }
 
-    /// `GET /extensions/phone/data`; a 401 gets one refresh (or login) and
-    /// one retry.
-    private func fetchDirectory() async throws -> HTTPResponse {
+    /// `GET {base_url}PATH` for JSON (the directory, the states snapshot);
+    /// a 401 gets one refresh (or login) and one retry.
+    func fetchJSON(_ path: String, timeout: Duration? = nil) async throws -> HTTPResponse {
         func get() async throws -> HTTPResponse {
             let token = try await session.accessToken()
-            return try await client.execute(
-                HTTPRequest(
-                    url: options.baseURL + "/extensions/phone/data",
-                    headers: [
-                        ("Authorization", "Bearer \(token)"), ("Accept", "application/json"), ("User-Agent", options.userAgent),
-                    ],
-                    maxResponseBytes: 8 << 20))
+            var request = HTTPRequest(
+                url: options.baseURL + path,
+                headers: [
+                    ("Authorization", "Bearer \(token)"), ("Accept", "application/json"), ("User-Agent", options.userAgent),
+                ],
+                maxResponseBytes: 8 << 20)
+            if let timeout { request.timeout = timeout }
+            return try await client.execute(request)
         }
         let first = try await get()
         guard first.status == 401 else { return first }
