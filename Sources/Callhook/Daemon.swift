@@ -86,9 +86,14 @@ public struct Daemon: Sendable {
         // With no source configured, HTTP ingest is the source (metrics: `ingest`).
         let sourceName = config.source == .none ? "ingest" : config.source.rawValue
         let activeCalls = ActiveCalls()
+        // NFON accounts count their source metrics themselves (`nfon:K1234`).
         let pipeline = Pipeline(
-            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, observer: activeCalls.record, clock: clock,
-            lookup: PipelineLookups.using(client))
+            rules: rules, dispatcher: dispatcher, logger: logger, source: config.source == .nfon ? nil : sourceName,
+            observer: activeCalls.record, clock: clock, lookup: PipelineLookups.using(client))
+        let accounts =
+            config.source == .nfon
+            ? NFONAccount.all(config.nfon, version: version, client: client, pipeline: pipeline, logger: logger, clock: clock)
+            : []
         await pipeline.setCallBounds(maxRing: config.calls.maxRing, maxTalk: config.calls.maxTalk)
         // HTTP ingest is up with the server: `callhook_source_connected{source="ingest"} 1`.
         if config.source == .none { await pipeline.receive(.connected(true)) }
@@ -107,7 +112,11 @@ public struct Daemon: Sendable {
         ) {
             var reasons: [String] = []
             if !(await store.isWritable()) { reasons.append("the delivery queue is not writable") }
-            if source != .none && !pipeline.stats.connected { reasons.append("the \(source.rawValue) source is not connected") }
+            if source == .nfon {
+                reasons += accounts.compactMap(\.notReady)
+            } else if source != .none && !pipeline.stats.connected {
+                reasons.append("the \(source.rawValue) source is not connected")
+            }
             return Readiness(reasons: reasons)
         }
 
@@ -125,15 +134,8 @@ public struct Daemon: Sendable {
         switch config.source {
         case .none: break
         case .nfon:
-            var nfon = NFONOptions(
-                baseURL: config.nfon.baseURL, username: config.nfon.username, password: config.nfon.password,
-                account: config.nfon.account)
-            nfon.version = version
-            nfon.lineStates = config.nfon.lineStates
-            nfon.directoryRefresh = config.nfon.directoryRefresh
-            nfon.idleTimeout = config.nfon.idleTimeout
-            services.append(
-                .init(service: NFONSource(options: nfon, client: client, sink: pipeline, logger: logger, clock: clock)))
+            // One service per account: one account's failures never stall another.
+            services += accounts.map { .init(service: $0.source) }
         case .simulator:
             var sim = SimulatorOptions()
             sim.port = 0
@@ -163,7 +165,9 @@ public struct Daemon: Sendable {
                     log.notice(
                         "callhook running",
                         metadata: [
-                            "version": "\(version)", "source": "\(sourceName)", "listen": "\(address.host):\(port)",
+                            "version": "\(version)",
+                            "source": "\(accounts.isEmpty ? sourceName : accounts.map(\.name).joined(separator: ","))",
+                            "listen": "\(address.host):\(port)",
                             "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "queue": "\(queuePath)",
                         ])
                     try? await gracefulShutdown()
@@ -174,7 +178,8 @@ public struct Daemon: Sendable {
             services.append(
                 .init(
                     service: LiveStatus(console: liveStatus) {
-                        LiveStatus.daemonLine(source: sourceName, pipeline: stats, delivery: deliveries)
+                        LiveStatus.daemonLine(
+                            source: sourceName, accounts: accounts.map(\.status), pipeline: stats, delivery: deliveries)
                     }))
         }
         let group = ShutdownPolicy.group(services, logger: logger)

@@ -17,6 +17,8 @@ public final class NFONSource: Service {
     let session: NFONSession
     /// The idle watchdog reads its monotonic time.
     let clock: PipelineClock
+    /// Connected, or why not (readiness, the live line).
+    public let health = SourceHealth()
 
     public init(
         options: NFONOptions, client: HTTPClient, sink: any EventSink, logger: Logger, clock: PipelineClock = .system
@@ -69,6 +71,7 @@ public final class NFONSource: Service {
             do {
                 try await connectAndRead(path: path, kind: kind, connections: &connections)
                 logger.notice("\(name) stream closed by the server; reconnecting")
+                if kind == .calls && health.current.connected { health.failed("calls stream closed; reconnecting") }
             } catch is CancellationError {
                 break
             } catch let e as HTTPClientError where e.kind == .cancelled || e.kind == .shutdown {
@@ -76,6 +79,7 @@ public final class NFONSource: Service {
                 logger.notice("\(name) stream ended: \(e)")
             } catch {
                 logger.warning("\(name) stream failed: \(error)")
+                if kind == .calls { health.failed(problem(error)) }
                 await sink.receive(.error(kind: errorKind(error)))
             }
             if kind == .calls { await sink.receive(.connected(false)) }
@@ -84,6 +88,14 @@ public final class NFONSource: Service {
             logger.info("reconnecting \(name) stream", metadata: ["delay_ms": "\(delay.nanoseconds / 1_000_000)"])
             try? await Task.sleep(for: delay)
         }
+    }
+
+    /// The readiness reason for a failed calls stream.
+    private func problem(_ error: any Error) -> String {
+        if let e = error as? NFONSession.LoginError { return e.status.map { "login failed (\($0))" } ?? "login failed" }
+        if let e = error as? StreamError { return "calls stream refused (\(e.status))" }
+        if let e = error as? HTTPClientError { return "cannot reach the CTI API (\(e.kind.rawValue))" }
+        return "calls stream failed"
     }
 
     private func errorKind(_ error: any Error) -> String {
@@ -125,7 +137,10 @@ public final class NFONSource: Service {
         }
         let stream = first
         guard stream.head.status == 200 else { throw StreamError(status: stream.head.status) }
-        if kind == .calls { await sink.receive(.connected(true)) }
+        if kind == .calls {
+            health.connected()
+            await sink.receive(.connected(true))
+        }
         logger.info("connected to the \(kind == .calls ? "calls" : "states") stream")
         connections += 1
         let reconciles = kind == .calls && connections > 1
@@ -156,6 +171,7 @@ public final class NFONSource: Service {
                     if silent >= idle.nanoseconds {
                         self.logger.warning(
                             "stream silent past idle_timeout; reconnecting", metadata: ["idle_timeout_s": "\(idle.wholeSeconds)"])
+                        if kind == .calls { self.health.failed("calls stream silent past idle_timeout") }
                         await self.sink.receive(.error(kind: "idle"))
                         stream.cancel()
                         return
@@ -218,7 +234,7 @@ public final class NFONSource: Service {
                 for e in list {
                     if let n = e["extension_number"] as? String { directory[n] = e["name"] as? String ?? "" }
                 }
-                await sink.receive(.directory(directory))
+                await sink.receive(.directory(directory, customer: options.account))
                 logger.info("extension directory loaded", metadata: ["extensions": "\(directory.count)"])
                 return true
             }

@@ -23,8 +23,9 @@ public struct CallEngine: Sendable {
     public private(set) var rules: RuleSet
     public var tracker: CallTracker
     public var lines = LineTracker()
-    /// The PBX's extension directory: number → name.
-    public var directory: [String: String] = [:]
+    /// The PBX's extension directories, by customer (K-account): number →
+    /// name. See `directory(for:)`.
+    public var directories: [String: [String: String]] = [:]
     /// Caller lookup results by call id, for the call's remote party.
     public var lookups: [String: PartyLookup] = [:]
     /// Calls whose lookup is done (found or not): never looked up again.
@@ -54,7 +55,7 @@ public struct CallEngine: Sendable {
 
     /// Classifies, matches and renders for one call phase.
     public func evaluate(_ event: CallPhaseEvent, now: EventTime) -> EngineResult {
-        let directory = self.directory
+        let directory = self.directory(for: event.leg.key.customer)
         let c = EvaluationContext(
             rules: rules, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
             directoryName: { directory[$0] }, remoteLookup: lookups[event.leg.key.uuid])
@@ -70,7 +71,7 @@ public struct CallEngine: Sendable {
 
     /// Matches and renders for one line-state change.
     public func evaluate(_ change: LineChange, now: EventTime) -> EngineResult {
-        let directory = self.directory
+        let directory = self.directory(for: change.customer)
         let c = EvaluationContext(
             rules: rules, phase: .line, leg: nil, lineChange: change, time: change.time, directoryName: { directory[$0] })
         var result = run(c, now: now)

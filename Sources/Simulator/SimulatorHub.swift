@@ -37,6 +37,8 @@ actor SimulatorHub {
     private(set) var published = 0
     private var callConnections = 0
     private var loginFailuresLeft: Int
+    /// When the first login was attempted (the login-failure window starts).
+    private var firstLogin: ContinuousClock.Instant?
     /// Hang-ups still to be sent while no calls stream is connected (a fault).
     private var hangupDropsLeft: Int
     /// Line states as the calls sent make them (for the JSON snapshot).
@@ -86,8 +88,18 @@ actor SimulatorHub {
 
     /// The status a login must fail with (a fault), if any.
     func takeLoginFailure() -> Int? {
+        if firstLogin == nil { firstLogin = .now }
+        if let status = refreshFailure() { return status }
         guard loginFailuresLeft > 0 else { return nil }
         loginFailuresLeft -= 1
+        return options.faults.loginStatus
+    }
+
+    /// The status a refresh must fail with: inside the login-failure
+    /// window, which starts at the first login attempt.
+    func refreshFailure() -> Int? {
+        guard let window = options.faults.loginFailureWindow, let firstLogin, ContinuousClock.now - firstLogin < window
+        else { return nil }
         return options.faults.loginStatus
     }
 

@@ -1,0 +1,135 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Several K-accounts in one daemon (issue 15, runtime.md "Several
+/// K-accounts"): `callhook run` with two `[[source.nfon]]` accounts against
+/// `callhook sim --tenants 2`, every request to a receiver on 127.0.0.1.
+@Suite struct AccountIsolationTests {
+    static func rules(_ url: String) -> String {
+        """
+        [target.crm]
+        url = "\(url)"
+        concurrency = 4
+
+        [[rule]]
+        name = "every-call"
+        on = ["incoming", "outgoing", "ended"]
+        [[rule.webhook]]
+        target = "crm"
+        path = "/{{customer}}/{{event}}"
+        json = { call = "{{call.id}}", customer = "{{customer}}" }
+        """
+    }
+
+    static func config(base: String) -> String {
+        ["K1234", "K1235"].map { account in
+            """
+            [[source.nfon]]
+            base_url = "\(base)"
+            username = "\(account)"
+            password = "not-a-real-password"
+            account = "\(account)"
+            line_states = false
+
+            """
+        }.joined(separator: "\n")
+    }
+
+    /// The must-show of issue 15: account K1235's login fails (401) for a
+    /// minute; K1234's callbacks keep flowing throughout, `/metrics` and
+    /// `/readyz` show both accounts, and K1235 recovers by itself once the
+    /// failure ends.
+    @Test func oneAccountsLoginFailureForAMinuteNeverStallsTheOther() async throws {
+        let arrivals = Arrivals()
+        let receiver = try await TestHTTPServer.start(threads: 2) { r in
+            arrivals.record(r)
+            return .json("{}")
+        }
+        defer { Task { await receiver.stop() } }
+        let sim = try CallhookProcess([
+            "sim", "--listen", "127.0.0.1:0", "--tenants", "2", "--rate", "2/s", "--seed", "15",
+            "--fail-login", "401:60s", "--fault-tenant", "2",
+        ])
+        defer { sim.signal(SIGKILL) }
+        try await sim.waitForOutput { _, err in err.contains("/v1 (") }
+        let start = try #require(sim.stderr.range(of: "http://"))
+        let base = String(sim.stderr[start.lowerBound...].prefix { $0 != " " })
+        #expect(sim.stderr.contains("tenants K1234, K1235"))
+
+        let setup = try DaemonSetup(
+            rules: Self.rules(receiver.base),
+            config: "rules = \"rules\"\ndata = \"data\"\n\n[source]\nkind = \"nfon\"\n\n" + Self.config(base: base))
+        let (daemon, port) = try await setup.startDaemon()
+        defer { daemon.signal(SIGKILL) }
+
+        @Sendable func count(_ customer: String) -> Int { arrivals.on("/\(customer)/").count }
+        @Sendable func readyz() async throws -> String { try await httpGet(port, "/readyz").text }
+
+        // The failure is seen: K1235's login is refused, K1234 delivers.
+        try await eventually(timeout: .seconds(30), "K1235's login failure in /readyz") {
+            try await readyz().contains("nfon:K1235: login failed (401)")
+        }
+        let seen = ContinuousClock.now
+        try await eventually(timeout: .seconds(30), "K1234's first callback") { count("K1234") > 0 }
+
+        // Throughout the failure, K1234 makes progress: each condition wait
+        // needs a new K1234 callback; and while /readyz still reports
+        // K1235's failure, no K1235 callback has arrived (counted first).
+        var steps = 0
+        var metricsChecked = false
+        while true {
+            let before = count("K1234")
+            let k1235 = count("K1235")
+            let ready = try await readyz()
+            guard ready.contains("nfon:K1235: login failed (401)") else { break }
+            #expect(k1235 == 0)
+            #expect(!ready.contains("nfon:K1234"))
+            try await eventually(timeout: .seconds(10), "a new K1234 callback during K1235's failure") {
+                count("K1234") > before
+            }
+            steps += 1
+            if !metricsChecked {
+                let metrics = try await httpGet(port, "/metrics").text
+                #expect(metricValue(metrics, #"callhook_source_connected{source="nfon:K1234"}"#) == 1)
+                #expect(metricValue(metrics, #"callhook_source_connected{source="nfon:K1235"}"#) == 0)
+                #expect(metricValue(metrics, #"callhook_source_errors_total{source="nfon:K1235",kind="login"}"#) ?? 0 >= 1)
+                #expect(metricValue(metrics, #"callhook_source_errors_total{source="nfon:K1234",kind="login"}"#) == nil)
+                metricsChecked = true
+            }
+            if ContinuousClock.now - seen > .seconds(150) { break }
+        }
+        let failedFor = ContinuousClock.now - seen
+
+        // K1235 recovers by itself and its callbacks flow.
+        try await eventually(timeout: .seconds(60), "K1235's callbacks after its login works again") { count("K1235") >= 5 }
+        try await eventually(timeout: .seconds(15), "/readyz 200 with both accounts connected") {
+            try await httpGet(port, "/readyz").status == 200
+        }
+        let metrics = try await httpGet(port, "/metrics").text
+        #expect(metricValue(metrics, #"callhook_source_connected{source="nfon:K1234"}"#) == 1)
+        #expect(metricValue(metrics, #"callhook_source_connected{source="nfon:K1235"}"#) == 1)
+
+        // K1234's callbacks during the failure window: the longest gap
+        // between two of them, on the receiver's clock.
+        let k1234 = arrivals.on("/K1234/").map(\.at).filter { $0 >= seen && $0 <= seen + failedFor }
+        let gaps = zip(k1234.dropFirst(), k1234).map { $0 - $1 }
+        let longest = gaps.max() ?? .zero
+        print(
+            "K1235 failed for \(failedFor) after it was seen; K1234 delivered \(k1234.count) callbacks in it "
+                + "(\(steps) progress checks, longest gap \(longest)); K1235 delivered \(count("K1235")) after recovery")
+        #expect(failedFor >= .seconds(50))
+        #expect(steps >= 5)
+        #expect(longest < .seconds(10))
+        // Each account's callbacks carry its own customer.
+        for entry in arrivals.all {
+            let customer = entry.path.split(separator: "/").first.map(String.init) ?? ""
+            #expect(entry.body.contains(#""customer":"\#(customer)""#))
+        }
+        #expect(daemon.process.isRunning)
+    }
+}
