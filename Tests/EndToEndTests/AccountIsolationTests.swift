@@ -40,6 +40,34 @@ import Testing
         }.joined(separator: "\n")
     }
 
+    /// `callhook sim --tenants 2` with tenant 2's logins refused; returns
+    /// the simulator and its base URL.
+    static func startSimulator(failing: String) async throws -> (CallhookProcess, String) {
+        let sim = try CallhookProcess([
+            "sim", "--listen", "127.0.0.1:0", "--tenants", "2", "--rate", "2/s", "--seed", "15",
+            "--fail-login", "401:\(failing)", "--fault-tenant", "2",
+        ])
+        try await sim.waitForOutput { _, err in err.contains("/v1 (") }
+        let start = try #require(sim.stderr.range(of: "http://"))
+        return (sim, String(sim.stderr[start.lowerBound...].prefix { $0 != " " }))
+    }
+
+    static func setup(receiver: String, base: String) throws -> DaemonSetup {
+        try DaemonSetup(
+            rules: rules(receiver),
+            config: "rules = \"rules\"\ndata = \"data\"\n\n[source]\nkind = \"nfon\"\n\n" + config(base: base))
+    }
+
+    /// On a terminal the live line shows each account's state.
+    @Test func theLiveLineShowsEachAccount() async throws {
+        let (sim, base) = try await Self.startSimulator(failing: "60s")
+        defer { sim.signal(SIGKILL) }
+        let setup = try Self.setup(receiver: "http://127.0.0.1:9", base: base)
+        let run = "timeout -s INT 4 '\(callhookBinary)' run --config '\(setup.config)' --listen 127.0.0.1:0"
+        let r = try await ChildProcess.run(["script", "-qec", run, "/dev/null"], mergeErrors: true)
+        #expect(r.output.contains("▶ nfon:K1234 connected · nfon:K1235 login failed (401) · calls "), "\(r.output)")
+    }
+
     /// The must-show of issue 15: account K1235's login fails (401) for a
     /// minute; K1234's callbacks keep flowing throughout, `/metrics` and
     /// `/readyz` show both accounts, and K1235 recovers by itself once the
@@ -51,19 +79,10 @@ import Testing
             return .json("{}")
         }
         defer { Task { await receiver.stop() } }
-        let sim = try CallhookProcess([
-            "sim", "--listen", "127.0.0.1:0", "--tenants", "2", "--rate", "2/s", "--seed", "15",
-            "--fail-login", "401:60s", "--fault-tenant", "2",
-        ])
+        let (sim, base) = try await Self.startSimulator(failing: "60s")
         defer { sim.signal(SIGKILL) }
-        try await sim.waitForOutput { _, err in err.contains("/v1 (") }
-        let start = try #require(sim.stderr.range(of: "http://"))
-        let base = String(sim.stderr[start.lowerBound...].prefix { $0 != " " })
         #expect(sim.stderr.contains("tenants K1234, K1235"))
-
-        let setup = try DaemonSetup(
-            rules: Self.rules(receiver.base),
-            config: "rules = \"rules\"\ndata = \"data\"\n\n[source]\nkind = \"nfon\"\n\n" + Self.config(base: base))
+        let setup = try Self.setup(receiver: receiver.base, base: base)
         let (daemon, port) = try await setup.startDaemon()
         defer { daemon.signal(SIGKILL) }
 
