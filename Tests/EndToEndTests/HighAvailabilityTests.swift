@@ -25,7 +25,11 @@ import Testing
         defer { for p in [sim, a.process, b.process] { p.signal(SIGKILL) } }
 
         try await receiver.wait(timeout: .seconds(50)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
-        // Both instances saw the whole stream: each rendered every request.
+        // Both instances read the whole stream: each rendered every request.
+        try await eventually("both instances read every event") {
+            let (seenA, seenB) = (try await eventCount(a.port), try await eventCount(b.port))
+            return seenA == 3 * calls && seenB == 3 * calls
+        }
         let (eventsA, eventsB) = (try await eventCount(a.port), try await eventCount(b.port))
         // Let anything that would repeat arrive before counting.
         try await eventually("both queues idle") { try await pendingCount(a.port) == 0 }
