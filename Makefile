@@ -5,7 +5,7 @@ SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: all build release demo test bench fuzz format lint deps deps-test deps-bench clean
+.PHONY: all build release demo test bench bench-postgres fuzz format lint deps deps-test deps-bench clean
 .PHONY: install install-files deps-deploy
 
 all: build
@@ -25,8 +25,11 @@ deps:
 # What the tests use besides the build: openssl (self-signed TLS server),
 # python3 with PyYAML and jsonschema (OpenAPI conformance of the simulator)
 # and standardwebhooks (the reference check of webhook signatures);
+# Debian's postgresql (the tests of the PostgreSQL queue run a throw-away
+# server of their own: Tests/TestSupport/PostgresCluster.swift);
 # openapi-spec-validator and schemathesis keep docs/openapi.yaml true.
 deps-test: deps
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "==> installing postgresql (tests start their own server)"; $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
 	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
 	@python3 -c "import yaml, jsonschema, standardwebhooks" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema standardwebhooks
 	@python3 -c "import openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q openapi-spec-validator schemathesis
@@ -73,6 +76,14 @@ bench: deps-bench
 	./.build/release/callhook-bench agents
 	@echo "== transport ceiling for P3: libcurl client and wrk against one sink"
 	./.build/release/callhook-bench
+
+# P3 and P7 with the PostgreSQL queue (one and two instances on one
+# database) next to SQLite's P3 on the same sink; a throw-away local
+# PostgreSQL unless BENCH_POSTGRES_URL names a server.
+bench-postgres: deps-bench
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
+	$(SWIFT) build -c release --product callhook-bench
+	./.build/release/callhook-bench postgres
 
 # Fuzzing: the SSE parser, event decoder, rule loader and template renderer,
 # 1,000,000 generated inputs each (CI runs the same tests with 3,000).

@@ -6,6 +6,7 @@ import Feeds
 import Foundation
 import Logging
 import Metrics
+import PostgresQueue
 import Prometheus
 import RuleEngine
 import Server
@@ -64,16 +65,15 @@ public struct Daemon: Sendable {
         case .failure(let e): throw Failure.invalid("the rules in \(config.rules) do not load:\n\(e)")
         }
         for w in rules.warnings { logger.warning("\(w.description)") }
-        guard let queuePath = config.queuePath else {
-            throw Failure.invalid(
-                "[queue] url: the PostgreSQL queue is not available in this version; use sqlite:PATH or leave url unset")
-        }
-        let store: SQLiteDeliveryStore
+        let queue: QueueStore
         do {
-            store = try SQLiteDeliveryStore(path: queuePath, clock: clock)
+            queue = try await QueueStore.open(config, clock: clock, logger: logger)
+        } catch let e as PostgresQueueURL.Invalid {
+            throw Failure.invalid(e.description)
         } catch {
             throw Failure.runtime("\(error)")
         }
+        let store = queue.store
         guard let address = DurationText.parseAddress(config.listen) else {
             throw Failure.invalid("[server] listen: expected host:port, got \(config.listen)")
         }
@@ -111,7 +111,7 @@ public struct Daemon: Sendable {
             host: address.host, port: address.port, registry: registry, logger: logger, api: api
         ) {
             var reasons: [String] = []
-            if !(await store.isWritable()) { reasons.append("the delivery queue is not writable") }
+            if let reason = await queue.unavailable() { reasons.append(reason) }
             if source == .nfon {
                 reasons += accounts.compactMap(\.notReady)
             } else if source != .none && !pipeline.stats.connected {
@@ -126,7 +126,10 @@ public struct Daemon: Sendable {
             await pipeline.attachAgents(agentHub)
         }
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        // The queue's own service first: a group stops in reverse order, so
+        // it stops after the dispatcher wrote its last outcomes.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = queue.service.map { [.init(service: $0)] } ?? []
+        services += [
             .init(service: server.application()), .init(service: dispatcher), .init(service: reloader),
             .init(service: ClosureService { await pipeline.runSweeps() }),
         ]
@@ -168,7 +171,7 @@ public struct Daemon: Sendable {
                             "version": "\(version)",
                             "source": "\(accounts.isEmpty ? sourceName : accounts.map(\.name).joined(separator: ","))",
                             "listen": "\(address.host):\(port)",
-                            "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "queue": "\(queuePath)",
+                            "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "queue": "\(queue.location)",
                         ])
                     try? await gracefulShutdown()
                 }))

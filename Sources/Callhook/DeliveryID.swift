@@ -1,8 +1,14 @@
 import Calls
+import Delivery
+import RuleEngine
 
-/// Delivery ids: time-ordered and unique (UUIDv7 layout: 48 bits of
-/// milliseconds, then random bits), so ids sort by creation.
+/// Delivery ids. The pipeline derives them from the request's identity
+/// (`derived`, a name-based UUID); `make` gives time-ordered random ones
+/// (UUIDv7 layout: 48 bits of milliseconds, then random bits).
 public enum DeliveryID {
+    /// The same identity always gives the same id (docs/delivery.md).
+    public static func derived(_ identity: RequestIdentity) -> String { NameBasedUUID.make(identity.canonical) }
+
     public static func make() -> String {
         var rng = SystemRandomNumberGenerator()
         let ms = UInt64(max(0, WallClock.now().nanoseconds / 1_000_000))

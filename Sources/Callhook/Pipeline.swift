@@ -40,7 +40,7 @@ public actor Pipeline: EventSink {
     ) {
         self.clock = clock
         self.lookups = PipelineLookups(factory: lookup, rules: rules.lookup)
-        self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
+        self.engine = CallEngine(rules: rules, deliveryID: DeliveryID.derived)
         self.metrics = PipelineMetrics(source: source)
         self.dispatcher = dispatcher
         self.logger = logger

@@ -82,7 +82,10 @@ struct ConfigLoader {
                 }
             }
             config.retention = queue.duration("retention") ?? config.retention
-            queue.finish(known: ["url", "retention"])
+            if let lease = queue.duration("lease") {
+                if lease < .seconds(1) { queue.problem("lease", "must be at least 1s") } else { config.queueLease = lease }
+            }
+            queue.finish(known: ["url", "retention", "lease"])
             root.absorb(queue)
         }
         if var calls = root.table("calls", prefix: "[calls] ") {

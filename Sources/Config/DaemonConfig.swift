@@ -31,6 +31,8 @@ public struct DaemonConfig: Sendable {
     /// `sqlite:PATH` or `postgres://…`; nil: `sqlite:` under `data`.
     public var queueURL: String?
     public var retention: Duration = .seconds(7 * 86400)
+    /// `[queue] lease`: how long a PostgreSQL claim holds a delivery for one instance.
+    public var queueLease: Duration = .seconds(30)
     /// `[calls]`: when callhook ends a silent call leg itself.
     public var calls = Calls()
     /// Values that came from the environment: never printed.

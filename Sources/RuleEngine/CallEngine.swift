@@ -18,7 +18,8 @@ public struct EngineResult: Sendable {
 ///
 /// No I/O and no clock: times come in with the events (`now` is the
 /// rendering time the caller supplies), and delivery ids come from an
-/// injected generator, so a replay gives the same output every time.
+/// injected function of each request's `RequestIdentity`, so a replay gives
+/// the same output every time.
 public struct CallEngine: Sendable {
     public private(set) var rules: RuleSet
     public var tracker: CallTracker
@@ -30,12 +31,21 @@ public struct CallEngine: Sendable {
     public var lookups: [String: PartyLookup] = [:]
     /// Calls whose lookup is done (found or not): never looked up again.
     public internal(set) var lookedUp: Set<String> = []
-    private let makeDeliveryID: @Sendable () -> String
+    private let makeDeliveryID: @Sendable (RequestIdentity) -> String
 
+    /// Delivery ids from a generator that ignores what the request is.
     public init(rules: RuleSet, tracker: CallTracker = CallTracker(), makeDeliveryID: @escaping @Sendable () -> String) {
         self.rules = rules
         self.tracker = tracker
-        self.makeDeliveryID = makeDeliveryID
+        self.makeDeliveryID = { _ in makeDeliveryID() }
+    }
+
+    /// Delivery ids derived from each request's identity.
+    public init(rules: RuleSet, tracker: CallTracker = CallTracker(), deliveryID: @escaping @Sendable (RequestIdentity) -> String)
+    {
+        self.rules = rules
+        self.tracker = tracker
+        self.makeDeliveryID = deliveryID
     }
 
     /// Swaps in a new rule set; calls in progress keep their state.
@@ -95,15 +105,15 @@ public struct CallEngine: Sendable {
                 vars["rule"] = rule.name
                 vars["now"] = now.rfc3339()
                 if let r = ringtone { vars["ringtone"] = r }
-                for hook in rule.webhooks {
+                for (n, hook) in rule.webhooks.enumerated() {
                     guard let target = rules.targets[hook.target] else { continue }
-                    let id = makeDeliveryID()
+                    let id = makeDeliveryID(identity(c, rule: rule.name, action: "webhook:\(n)"))
                     vars["delivery"] = ["id": id] as [String: Any]
                     requests.append(render(hook, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
                 }
-                for flow in rule.workflows {
+                for (n, flow) in rule.workflows.enumerated() {
                     guard let target = rules.targets[flow.target] else { continue }
-                    let id = makeDeliveryID()
+                    let id = makeDeliveryID(identity(c, rule: rule.name, action: "workflow:\(n)"))
                     vars["delivery"] = ["id": id] as [String: Any]
                     requests.append(render(flow, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
                 }
@@ -113,5 +123,13 @@ public struct CallEngine: Sendable {
         return EngineResult(
             phase: c.phase, event: nil, lineChange: nil, classification: nil, matchedRules: matched, ringtone: ringtone,
             requests: requests)
+    }
+
+    /// The identity of one action's request for this phase. A `line` event
+    /// has no call: the change's time stands in for it.
+    private func identity(_ c: EvaluationContext, rule: String, action: String) -> RequestIdentity {
+        RequestIdentity(
+            customer: c.customer, callUUID: c.leg?.key.uuid ?? "line@\(c.time.nanoseconds)",
+            extensionNumber: c.extensionNumber, phase: c.phase.rawValue, rule: rule, action: action)
     }
 }

@@ -23,6 +23,23 @@ struct Bench {
             try await DeliveryBench.runChild(mode: args[2], sinkURL: args[3])
             return
         }
+        if args.count > 6 && args[1] == "pg-run" {
+            try await PostgresDeliveryBench.runChild(
+                mode: args[2], url: args[3], sinkURL: args[4], index: Int(args[5]) ?? 0, of: Int(args[6]) ?? 1)
+            return
+        }
+        if args.count > 1 && args[1] == "postgres" {
+            let (sink, port) = try startSink()
+            defer {
+                sink.terminate()
+                sink.waitUntilExit()
+            }
+            let url = "http://127.0.0.1:\(port)/bench"
+            let sqlite = try DeliveryBench.child(["delivery-run", "p3", url])
+            say(String(format: "P3 SQLite, 1 instance:       %8.0f deliveries/s (the same sink, this run)", sqlite.rate))
+            try await PostgresDeliveryBench.run(sinkURL: url, p3SQLite: sqlite.rate)
+            return
+        }
         if args.count > 1 && args[1] == "engine" {
             let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
             try EngineBench.run(callhook: callhook)
