@@ -26,15 +26,18 @@ import Testing
         """
     }
 
-    static func config(base: String) -> String {
-        ["K1234", "K1235"].map { account in
+    /// Two `[[source.nfon]]` accounts; `second` adds lines to K1235's
+    /// entry, `secondBase` points it elsewhere.
+    static func config(base: String, secondBase: String? = nil, second: String = "") -> String {
+        [("K1234", base, ""), ("K1235", secondBase ?? base, second)].map { account, url, extra in
             """
             [[source.nfon]]
-            base_url = "\(base)"
+            base_url = "\(url)"
             username = "\(account)"
             password = "not-a-real-password"
             account = "\(account)"
             line_states = false
+            \(extra)
 
             """
         }.joined(separator: "\n")
@@ -43,19 +46,24 @@ import Testing
     /// `callhook sim --tenants 2` with tenant 2's logins refused; returns
     /// the simulator and its base URL.
     static func startSimulator(failing: String) async throws -> (CallhookProcess, String) {
-        let sim = try CallhookProcess([
-            "sim", "--listen", "127.0.0.1:0", "--tenants", "2", "--rate", "2/s", "--seed", "15",
-            "--fail-login", "401:\(failing)", "--fault-tenant", "2",
-        ])
+        try await startSimulator(faults: ["--fail-login", "401:\(failing)"])
+    }
+
+    /// `callhook sim --tenants 2` with `faults` for tenant 2.
+    static func startSimulator(faults: [String]) async throws -> (CallhookProcess, String) {
+        let sim = try CallhookProcess(
+            ["sim", "--listen", "127.0.0.1:0", "--tenants", "2", "--rate", "2/s", "--seed", "15", "--fault-tenant", "2"]
+                + faults)
         try await sim.waitForOutput { _, err in err.contains("/v1 (") }
         let start = try #require(sim.stderr.range(of: "http://"))
         return (sim, String(sim.stderr[start.lowerBound...].prefix { $0 != " " }))
     }
 
-    static func setup(receiver: String, base: String) throws -> DaemonSetup {
+    static func setup(receiver: String, base: String, secondBase: String? = nil, second: String = "") throws -> DaemonSetup {
         try DaemonSetup(
             rules: rules(receiver),
-            config: "rules = \"rules\"\ndata = \"data\"\n\n[source]\nkind = \"nfon\"\n\n" + config(base: base))
+            config: "rules = \"rules\"\ndata = \"data\"\n\n[source]\nkind = \"nfon\"\n\n"
+                + config(base: base, secondBase: secondBase, second: second))
     }
 
     /// On a terminal the live line shows each account's state.
