@@ -49,6 +49,28 @@ import Testing
         }
     }
 
+    @Test func aWindowAfterNEventsWithdrawsTheSession() async throws {
+        try await withSimulator({
+            $0.traffic.rate = 50
+            $0.faults.loginStatus = 401
+            $0.faults.loginFailureWindow = .milliseconds(500)
+            $0.faults.loginFailureAfter = 3
+        }) { base, client in
+            let tokens = try await login(base, client)
+            let access = try #require(tokens["access-token"])
+            // The stream ends after the 3rd call event: the session is withdrawn.
+            let calls = try await readCalls(base, client, token: access) { _ in false }
+            #expect(calls.count == 3)
+            let directory = try await client.execute(
+                HTTPRequest(url: base + "/extensions/phone/data", headers: [("Authorization", "Bearer \(access)")]))
+            #expect(directory.status == 401)
+            #expect(try await login(base, client).isEmpty)
+            try await eventuallyTrue("logins work again after the window") {
+                try await login(base, client)["access-token"] != nil
+            }
+        }
+    }
+
     func eventuallyTrue(_ what: String, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while !(try await condition()) {
