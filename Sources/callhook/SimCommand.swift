@@ -56,6 +56,12 @@ struct SimCommand: AsyncParsableCommand {
     )
     var failLogin: String?
 
+    @Option(
+        help:
+            "Fault: with --fail-login STATUS:DURATION, the window starts after N call events; tokens are revoked and streams closed then."
+    )
+    var failLoginAfter: Int?
+
     @Option(help: "Faults apply to this tenant only (1 … --tenants; default: every tenant).")
     var faultTenant: Int?
 
@@ -100,6 +106,13 @@ struct SimCommand: AsyncParsableCommand {
             f.loginStatus = status
             f.loginFailures = count ?? 0
             f.loginFailureWindow = window
+        }
+        if let failLoginAfter {
+            guard f.loginFailureWindow != nil, failLoginAfter >= 1 else {
+                throw CommandFailure.usage(
+                    "--fail-login-after: expected a count of at least 1, with --fail-login STATUS:DURATION")
+            }
+            f.loginFailureAfter = failLoginAfter
         }
         for (name, value) in [
             ("--drop-every", dropEvery), ("--silent-after", silentAfter), ("--malformed-after", malformedAfter),

@@ -1,3 +1,4 @@
+import Calls
 import Foundation
 import TestSupport
 import Testing
@@ -22,19 +23,22 @@ import Testing
         [[rule.webhook]]
         target = "crm"
         path = "/{{customer}}/{{event}}"
-        json = { call = "{{call.id}}", customer = "{{customer}}" }
+        json = { call = "{{call.id}}", customer = "{{customer}}", rendered = "{{now}}" }
         """
     }
 
-    static func config(base: String) -> String {
-        ["K1234", "K1235"].map { account in
+    /// Two `[[source.nfon]]` accounts; `second` adds lines to K1235's
+    /// entry, `secondBase` points it elsewhere.
+    static func config(base: String, secondBase: String? = nil, second: String = "") -> String {
+        [("K1234", base, ""), ("K1235", secondBase ?? base, second)].map { account, url, extra in
             """
             [[source.nfon]]
-            base_url = "\(base)"
+            base_url = "\(url)"
             username = "\(account)"
             password = "not-a-real-password"
             account = "\(account)"
             line_states = false
+            \(extra)
 
             """
         }.joined(separator: "\n")
@@ -43,19 +47,24 @@ import Testing
     /// `callhook sim --tenants 2` with tenant 2's logins refused; returns
     /// the simulator and its base URL.
     static func startSimulator(failing: String) async throws -> (CallhookProcess, String) {
-        let sim = try CallhookProcess([
-            "sim", "--listen", "127.0.0.1:0", "--tenants", "2", "--rate", "2/s", "--seed", "15",
-            "--fail-login", "401:\(failing)", "--fault-tenant", "2",
-        ])
+        try await startSimulator(faults: ["--fail-login", "401:\(failing)"])
+    }
+
+    /// `callhook sim --tenants 2` with `faults` for tenant 2.
+    static func startSimulator(faults: [String]) async throws -> (CallhookProcess, String) {
+        let sim = try CallhookProcess(
+            ["sim", "--listen", "127.0.0.1:0", "--tenants", "2", "--rate", "1/s", "--seed", "15", "--fault-tenant", "2"]
+                + faults)
         try await sim.waitForOutput { _, err in err.contains("/v1 (") }
         let start = try #require(sim.stderr.range(of: "http://"))
         return (sim, String(sim.stderr[start.lowerBound...].prefix { $0 != " " }))
     }
 
-    static func setup(receiver: String, base: String) throws -> DaemonSetup {
+    static func setup(receiver: String, base: String, secondBase: String? = nil, second: String = "") throws -> DaemonSetup {
         try DaemonSetup(
             rules: rules(receiver),
-            config: "rules = \"rules\"\ndata = \"data\"\n\n[source]\nkind = \"nfon\"\n\n" + config(base: base))
+            config: "rules = \"rules\"\ndata = \"data\"\n\n[source]\nkind = \"nfon\"\n\n"
+                + config(base: base, secondBase: secondBase, second: second))
     }
 
     /// On a terminal the live line shows each account's state.
@@ -68,10 +77,12 @@ import Testing
         #expect(r.output.contains("▶ nfon:K1234 connected · nfon:K1235 login failed (401) · calls "), "\(r.output)")
     }
 
-    /// The must-show of issue 15: account K1235's login fails (401) for a
-    /// minute; K1234's callbacks keep flowing throughout, `/metrics` and
+    /// The must-show of issue 15: both accounts deliver; then K1235's
+    /// session is withdrawn (tokens revoked, streams closed) and every login
+    /// and refresh of K1235 answers 401 for a minute. K1234's callbacks keep
+    /// flowing throughout, K1235 processes no event meanwhile, `/metrics` and
     /// `/readyz` show both accounts, and K1235 recovers by itself once the
-    /// failure ends.
+    /// minute is over.
     @Test func oneAccountsLoginFailureForAMinuteNeverStallsTheOther() async throws {
         let arrivals = Arrivals()
         let receiver = try await TestHTTPServer.start(threads: 2) { r in
@@ -79,7 +90,8 @@ import Testing
             return .json("{}")
         }
         defer { Task { await receiver.stop() } }
-        let (sim, base) = try await Self.startSimulator(failing: "60s")
+        // K1235's minute starts after its 30th call event.
+        let (sim, base) = try await Self.startSimulator(faults: ["--fail-login", "401:60s", "--fail-login-after", "30"])
         defer { sim.signal(SIGKILL) }
         #expect(sim.stderr.contains("tenants K1234, K1235"))
         let setup = try Self.setup(receiver: receiver.base, base: base)
@@ -88,28 +100,30 @@ import Testing
 
         @Sendable func count(_ customer: String) -> Int { arrivals.on("/\(customer)/").count }
         @Sendable func readyz() async throws -> String { try await httpGet(port, "/readyz").text }
+        let failing = "nfon:K1235: login failed (401)"
 
-        // The failure is seen: K1235's login is refused, K1234 delivers.
-        try await eventually(timeout: .seconds(30), "K1235's login failure in /readyz") {
-            try await readyz().contains("nfon:K1235: login failed (401)")
+        // Both accounts deliver before the failure.
+        try await eventually(timeout: .seconds(30), "both accounts' first callbacks") {
+            count("K1234") > 0 && count("K1235") > 0
         }
+        try await eventually(timeout: .seconds(60), "K1235's login failure in /readyz") { try await readyz().contains(failing) }
         let seen = ContinuousClock.now
-        try await eventually(timeout: .seconds(30), "K1234's first callback") { count("K1234") > 0 }
+        let seenWall = WallClock.now()
+        var lastFailingWall = seenWall
 
         // Throughout the failure, K1234 makes progress: each condition wait
-        // needs a new K1234 callback; and while /readyz still reports
-        // K1235's failure, no K1235 callback has arrived (counted first).
+        // needs 3 new K1234 callbacks, until /readyz no longer reports K1235.
         var steps = 0
         var metricsChecked = false
-        while true {
+        while ContinuousClock.now - seen < .seconds(150) {
             let before = count("K1234")
-            let k1235 = count("K1235")
+            let asked = WallClock.now()
             let ready = try await readyz()
-            guard ready.contains("nfon:K1235: login failed (401)") else { break }
-            #expect(k1235 == 0)
+            guard ready.contains(failing) else { break }
+            lastFailingWall = asked
             #expect(!ready.contains("nfon:K1234"))
-            try await eventually(timeout: .seconds(10), "a new K1234 callback during K1235's failure") {
-                count("K1234") > before
+            try await eventually(timeout: .seconds(10), "new K1234 callbacks during K1235's failure") {
+                count("K1234") >= before + 3
             }
             steps += 1
             if !metricsChecked {
@@ -120,27 +134,42 @@ import Testing
                 #expect(metricValue(metrics, #"callhook_source_errors_total{source="nfon:K1234",kind="login"}"#) == nil)
                 metricsChecked = true
             }
-            if ContinuousClock.now - seen > .seconds(150) { break }
         }
         let failedFor = ContinuousClock.now - seen
 
-        // K1235 recovers by itself and its callbacks flow.
-        try await eventually(timeout: .seconds(60), "K1235's callbacks after its login works again") { count("K1235") >= 5 }
+        // K1235 recovers by itself and its callbacks flow again.
+        let beforeRecovery = count("K1235")
+        try await eventually(timeout: .seconds(60), "K1235's callbacks after its login works again") {
+            count("K1235") >= beforeRecovery + 5
+        }
         try await eventually(timeout: .seconds(15), "/readyz 200 with both accounts connected") {
             try await httpGet(port, "/readyz").status == 200
         }
         let metrics = try await httpGet(port, "/metrics").text
         #expect(metricValue(metrics, #"callhook_source_connected{source="nfon:K1234"}"#) == 1)
         #expect(metricValue(metrics, #"callhook_source_connected{source="nfon:K1235"}"#) == 1)
+        #expect(metricValue(metrics, #"callhook_source_reconnects_total{source="nfon:K1234"}"#) == 0)
 
-        // K1234's callbacks during the failure window: the longest gap
-        // between two of them, on the receiver's clock.
+        // No K1235 request was rendered while /readyz reported its failure.
+        func rendered(_ e: Arrivals.Entry) -> Int64 {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(e.body.utf8)) as? [String: Any],
+                let text = o["rendered"] as? String, let t = EventTime(rfc3339: text)
+            else { return 0 }
+            return t.nanoseconds
+        }
+        let during = arrivals.on("/K1235/").filter {
+            (seenWall.nanoseconds...lastFailingWall.nanoseconds).contains(rendered($0))
+        }
+        #expect(during.isEmpty, "K1235 requests rendered during its failure: \(during.map(\.body))")
+
+        // K1234's callbacks during the failure: the longest gap between two
+        // of them, on the receiver's clock.
         let k1234 = arrivals.on("/K1234/").map(\.at).filter { $0 >= seen && $0 <= seen + failedFor }
-        let gaps = zip(k1234.dropFirst(), k1234).map { $0 - $1 }
-        let longest = gaps.max() ?? .zero
+        let longest = zip(k1234.dropFirst(), k1234).map { $0 - $1 }.max() ?? .zero
         print(
             "K1235 failed for \(failedFor) after it was seen; K1234 delivered \(k1234.count) callbacks in it "
-                + "(\(steps) progress checks, longest gap \(longest)); K1235 delivered \(count("K1235")) after recovery")
+                + "(\(steps) progress checks, longest gap \(longest)); K1235 delivered \(beforeRecovery) before and "
+                + "\(count("K1235") - beforeRecovery) after recovery")
         #expect(failedFor >= .seconds(50))
         #expect(steps >= 5)
         #expect(longest < .seconds(10))

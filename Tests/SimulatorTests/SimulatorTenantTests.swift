@@ -49,6 +49,32 @@ import Testing
         }
     }
 
+    @Test func aWindowAfterNEventsWithdrawsTheSession() async throws {
+        try await withSimulator({
+            $0.traffic.rate = 50
+            $0.faults.loginStatus = 401
+            $0.faults.loginFailureWindow = .seconds(60)
+            $0.faults.loginFailureAfter = 3
+        }) { base, client in
+            let tokens = try await login(base, client)
+            let access = try #require(tokens["access-token"])
+            // The stream ends after the 3rd call event: the session is withdrawn.
+            let calls = try await readCalls(base, client, token: access) { _ in false }
+            #expect(calls.count == 3)
+            let directory = try await client.execute(
+                HTTPRequest(url: base + "/extensions/phone/data", headers: [("Authorization", "Bearer \(access)")]))
+            #expect(directory.status == 401)
+            // Inside the window neither a login nor a refresh gets a token
+            // (that the window ends is shown by the test above).
+            #expect(try await login(base, client).isEmpty)
+            let refresh = try await client.execute(
+                HTTPRequest(
+                    method: "PUT", url: base + "/login",
+                    headers: [("Authorization", "Bearer \(try #require(tokens["refresh-token"]))")]))
+            #expect(refresh.status == 401)
+        }
+    }
+
     func eventuallyTrue(_ what: String, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while !(try await condition()) {
