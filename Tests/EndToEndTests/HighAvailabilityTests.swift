@@ -106,7 +106,7 @@ import Testing
 
         try await cluster.stopServer()
         let stoppedAt = arrivals.all.count
-        try await eventually(timeout: .seconds(10), "/readyz reports the outage") {
+        try await eventually(timeout: .seconds(15), "/readyz reports the outage") {
             let r = try await httpGet(port, "/readyz")
             return r.status == 503 && r.text.contains("delivery queue database")
         }
