@@ -78,8 +78,8 @@ bench: deps-bench
 	./.build/release/callhook-bench
 
 # P3 and P7 with the PostgreSQL queue (one and two instances on one
-# database) next to SQLite's P3 on the same sink; a throw-away local
-# PostgreSQL unless BENCH_POSTGRES_URL names a server.
+# database) next to SQLite's P3 on the same sink, on a throw-away local
+# PostgreSQL.
 bench-postgres: deps-bench
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
 	$(SWIFT) build -c release --product callhook-bench

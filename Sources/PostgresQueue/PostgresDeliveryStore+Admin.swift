@@ -61,9 +61,9 @@ extension PostgresDeliveryStore {
         try await transaction { c in
             let n = try await c.query(
                 "DELETE FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < \(before) RETURNING 1",
-                logger: self.logger
+                logger: self.queryLogger
             ).collect().count
-            try await c.query("DELETE FROM call_var WHERE updated_at < \(before)", logger: self.logger)
+            try await c.query("DELETE FROM call_var WHERE updated_at < \(before)", logger: self.queryLogger)
             return n
         }
     }

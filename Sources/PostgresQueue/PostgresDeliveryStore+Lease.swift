@@ -41,16 +41,16 @@ extension PostgresDeliveryStore {
                 """
                 INSERT INTO instance (id, seen_at) VALUES (\(me), \(unescaped: Self.databaseNow))
                 ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at
-                """, logger: self.logger)
+                """, logger: self.queryLogger)
             try await c.query(
                 """
                 UPDATE delivery SET lease_until = \(unescaped: Self.databaseNow) + \(ms)
                 WHERE lease_owner = \(me) AND status = 'pending'
-                """, logger: self.logger)
+                """, logger: self.queryLogger)
             try await c.query(
-                "DELETE FROM instance WHERE seen_at < \(unescaped: Self.databaseNow) - \(ms * 10)", logger: self.logger)
+                "DELETE FROM instance WHERE seen_at < \(unescaped: Self.databaseNow) - \(ms * 10)", logger: self.queryLogger)
             let rows = try await c.query(
-                "SELECT COUNT(*) FROM instance WHERE seen_at >= \(unescaped: Self.databaseNow) - \(ms)", logger: self.logger
+                "SELECT COUNT(*) FROM instance WHERE seen_at >= \(unescaped: Self.databaseNow) - \(ms)", logger: self.queryLogger
             ).collect()
             return try rows.first?.decode(Int64.self) ?? 1
         }
@@ -64,8 +64,9 @@ extension PostgresDeliveryStore {
         do {
             try await transaction { c in
                 try await c.query(
-                    "UPDATE delivery SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = \(me)", logger: self.logger)
-                try await c.query("DELETE FROM instance WHERE id = \(me)", logger: self.logger)
+                    "UPDATE delivery SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = \(me)",
+                    logger: self.queryLogger)
+                try await c.query("DELETE FROM instance WHERE id = \(me)", logger: self.queryLogger)
             }
         } catch {
             logger.warning(

@@ -78,21 +78,24 @@ extension PostgresDeliveryStore {
     /// Runs the migrations not yet applied, one transaction each, under an
     /// advisory lock (instances starting together migrate once). Refuses a
     /// schema newer than this version knows.
-    static func migrate(configuration: PostgresClient.Configuration, url: PostgresQueueURL, logger: Logger) async throws {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    static func migrate(
+        configuration: PostgresClient.Configuration, url: PostgresQueueURL, timeout: Duration, logger: Logger,
+        queryLogger: Logger
+    ) async throws {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: queryLogger)
         let known = migrations.map(\.version).max() ?? 0
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 defer { group.cancelAll() }
-                try await withDeadline(.seconds(10), "cannot reach the delivery queue database (\(url)) within 10 s") {
+                try await withDeadline(timeout, "cannot reach the delivery queue database (\(url)) within \(timeout)") {
                     try await client.withConnection { c in
-                        try await c.query("SELECT pg_advisory_lock(4242017)", logger: logger)
+                        try await c.query("SELECT pg_advisory_lock(4242017)", logger: queryLogger)
                         try await c.query(
                             "CREATE TABLE IF NOT EXISTS callhook_schema (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                            logger: logger)
+                            logger: queryLogger)
                         var applied = Set<Int>()
-                        for try await v in try await c.query("SELECT version FROM callhook_schema", logger: logger).decode(
+                        for try await v in try await c.query("SELECT version FROM callhook_schema", logger: queryLogger).decode(
                             Int.self)
                         {
                             applied.insert(v)
@@ -103,20 +106,21 @@ extension PostgresDeliveryStore {
                                     + "callhook knows (\(known)); use that version of callhook, this one does not touch it")
                         }
                         for m in migrations where !applied.contains(m.version) {
-                            try await c.query("BEGIN", logger: logger)
+                            try await c.query("BEGIN", logger: queryLogger)
                             do {
-                                for sql in m.sql { try await c.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                                for sql in m.sql { try await c.query(PostgresQuery(unsafeSQL: sql), logger: queryLogger) }
                                 try await c.query(
-                                    "INSERT INTO callhook_schema (version, name) VALUES (\(m.version), \(m.name))", logger: logger
+                                    "INSERT INTO callhook_schema (version, name) VALUES (\(m.version), \(m.name))",
+                                    logger: queryLogger
                                 )
-                                try await c.query("COMMIT", logger: logger)
+                                try await c.query("COMMIT", logger: queryLogger)
                             } catch {
-                                _ = try? await c.query("ROLLBACK", logger: logger)
+                                _ = try? await c.query("ROLLBACK", logger: queryLogger)
                                 throw error
                             }
                             logger.info("delivery queue schema migrated", metadata: ["version": "\(m.version)"])
                         }
-                        try await c.query("SELECT pg_advisory_unlock(4242017)", logger: logger)
+                        try await c.query("SELECT pg_advisory_unlock(4242017)", logger: queryLogger)
                     }
                 }
             }

@@ -24,6 +24,8 @@ public final class PostgresDeliveryStore: DeliveryStore, Service {
     let client: PostgresClient
     public let url: PostgresQueueURL
     let logger: Logger
+    /// PostgresNIO's own logging (every query at debug level): errors only.
+    let queryLogger: Logger
     /// How long a claim holds a delivery for this instance.
     public let lease: Duration
     /// This process's claims and heartbeat carry it.
@@ -43,20 +45,26 @@ public final class PostgresDeliveryStore: DeliveryStore, Service {
     }
 
     /// Connects and brings the schema up to date (`migrate`). Throws when
-    /// the database cannot be reached or its schema is newer than this
-    /// callhook knows.
+    /// the database cannot be reached within `startupTimeout` or its schema
+    /// is newer than this callhook knows.
     public init(
         url: String, lease: Duration = .seconds(30), logger: Logger, clock: PipelineClock = .system,
-        operationTimeout: Duration = .seconds(5), migrate: Bool = true
+        operationTimeout: Duration = .seconds(5), startupTimeout: Duration = .seconds(30), migrate: Bool = true
     ) async throws {
         self.url = try PostgresQueueURL(url)
         self.lease = lease
         self.logger = logger
         self.clock = clock
         self.operationTimeout = operationTimeout
+        var quiet = logger
+        quiet.logLevel = .error
+        queryLogger = quiet
         let configuration = try self.url.configuration()
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        if migrate { try await Self.migrate(configuration: configuration, url: self.url, logger: logger) }
+        client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        if migrate {
+            try await Self.migrate(
+                configuration: configuration, url: self.url, timeout: startupTimeout, logger: logger, queryLogger: quiet)
+        }
     }
 
     /// Runs the pool and the lease and heartbeat upkeep until shutdown;
@@ -108,13 +116,13 @@ public final class PostgresDeliveryStore: DeliveryStore, Service {
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await bounded {
             try await self.client.withConnection { c in
-                try await c.query("BEGIN", logger: self.logger)
+                try await c.query("BEGIN", logger: self.queryLogger)
                 do {
                     let value = try await body(c)
-                    try await c.query("COMMIT", logger: self.logger)
+                    try await c.query("COMMIT", logger: self.queryLogger)
                     return value
                 } catch {
-                    _ = try? await c.query("ROLLBACK", logger: self.logger)
+                    _ = try? await c.query("ROLLBACK", logger: self.queryLogger)
                     throw error
                 }
             }
@@ -123,7 +131,7 @@ public final class PostgresDeliveryStore: DeliveryStore, Service {
 
     /// Runs one statement; returns its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await bounded { try await self.client.query(query, logger: self.logger).collect() }
+        try await bounded { try await self.client.query(query, logger: self.queryLogger).collect() }
     }
 
     /// `work` within `operationTimeout`; records whether the database answered.

@@ -10,9 +10,8 @@ import TestSupport
 /// quality.md P3 and P7 with the PostgreSQL queue: one instance, and two
 /// instances (two processes) on the same database, against the same sink.
 ///
-/// The database: `$BENCH_POSTGRES_URL`'s server (each run makes a fresh
-/// database on it), else a throw-away local server (Debian's postgresql,
-/// as the tests use).
+/// The database: a throw-away local server (Debian's postgresql, as the
+/// tests use), a fresh database for each figure.
 enum PostgresDeliveryBench {
     static let count = DeliveryBench.count
     static let concurrency = DeliveryBench.concurrency
@@ -21,13 +20,9 @@ enum PostgresDeliveryBench {
     /// children's start until the queue holds no pending delivery.
     static func run(sinkURL: String, p3SQLite: Double?) async throws {
         say("\n== P3, P7 with the PostgreSQL queue (\(count) deliveries, target concurrency \(concurrency) in all)")
-        var cluster: PostgresCluster?
-        if ProcessInfo.processInfo.environment["BENCH_POSTGRES_URL"] == nil { cluster = try await PostgresCluster.start() }
-        defer { cluster?.destroy() }
-        func database() async throws -> String {
-            if let cluster { return try await cluster.createDatabase() }
-            return ProcessInfo.processInfo.environment["BENCH_POSTGRES_URL"] ?? ""
-        }
+        let cluster = try await PostgresCluster.start()
+        defer { cluster.destroy() }
+        func database() async throws -> String { try await cluster.createDatabase() + "?sslmode=disable" }
         for (mode, instances) in [("p3", 1), ("p3", 2), ("p7", 1), ("p7", 2)] {
             let url = try await database()
             if mode == "p7" { try await offThePool { try child(["pg-run", "fill", url, sinkURL, "0", "1"]) } }

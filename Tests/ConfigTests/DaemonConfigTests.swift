@@ -69,6 +69,25 @@ import Testing
         #expect(messages.contains { $0.contains("environment variable NOT_SET_ANYWHERE is not set") })
     }
 
+    @Test func aPostgreSQLQueueWithItsLease() throws {
+        let text = """
+            [queue]
+            url = "postgres://callhook:{{env.DB_PASSWORD}}@db:5432/callhook?sslmode=require"
+            lease = "5s"
+            """
+        let c = try DaemonConfig.load(path: "c.toml", text: text, environment: ["DB_PASSWORD": "db-secret"]).get()
+        #expect(c.queueURL == "postgres://callhook:db-secret@db:5432/callhook?sslmode=require")
+        #expect(c.queuePath == nil && c.queueLease == .seconds(5))
+        #expect(c.secrets.contains("db-secret"))
+        #expect(DaemonConfig().queueLease == .seconds(30))
+        guard case .failure(let e) = DaemonConfig.load(path: "c.toml", text: "[queue]\nlease = \"500ms\"", environment: [:])
+        else {
+            Issue.record("a lease under a second was accepted")
+            return
+        }
+        #expect(e.description.contains("[queue] lease: must be at least 1s"))
+    }
+
     @Test func defaultsWithoutAFile() {
         let c = DaemonConfig()
         #expect(c.rules == "Rules" && c.data == "callhook-data" && c.source == .none && c.listen == "127.0.0.1:8080")

@@ -94,7 +94,7 @@ import Testing
         }
         defer { Task { await receiver.stop() } }
         let url = try await cluster.createDatabase()
-        let calls = 300
+        let calls = 200
         let setup = try DaemonSetup(rules: incomingRules(receiver.base, concurrency: 4))
         let scriptPath = try setup.write(HAScript.calls(calls, spacing: 50).joined(separator: "\n"), to: "calls.jsonl")
         let (sim, base) = try await startScriptedSimulator(script: scriptPath)
@@ -106,7 +106,7 @@ import Testing
 
         try await cluster.stopServer()
         let stoppedAt = arrivals.all.count
-        try await eventually(timeout: .seconds(10), "/readyz reports the outage") {
+        try await eventually(timeout: .seconds(15), "/readyz reports the outage") {
             let r = try await httpGet(port, "/readyz")
             return r.status == 503 && r.text.contains("delivery queue database")
         }
@@ -114,8 +114,19 @@ import Testing
         try await Task.sleep(for: .seconds(10))  // the outage itself
         let duringOutage = arrivals.all.count - stoppedAt
         try await cluster.startServer()
+        let restarted = ContinuousClock.now
 
-        try await receiver.wait(timeout: .seconds(50)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
+        do {
+            try await receiver.wait(timeout: .seconds(60)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
+        } catch {
+            let log = daemon.stderr.split(separator: "\n").filter { !$0.contains("debug") }.suffix(30)
+            print(
+                "after the restart: \(Set(arrivals.all.map(\.key)).count) distinct keys of \(3 * calls) in "
+                    + "\(ContinuousClock.now - restarted); queue: \(try await setup.queue(["stats"]).stdout)\n"
+                    + log.joined(separator: "\n"))
+            throw error
+        }
+        print("all requests arrived \(ContinuousClock.now - restarted) after the restart")
         try await eventually("/readyz ready again") { try await httpGet(port, "/readyz").status == 200 }
         let got = arrivals.all
         let keys = Set(got.map(\.key))

@@ -26,7 +26,8 @@ import Testing
         let port = try await PostgresCluster.shared().port + 1
         await #expect {
             _ = try await PostgresDeliveryStore(
-                url: "postgres://u:s3cret@127.0.0.1:\(port)/x?sslmode=disable", logger: Logger(label: "t"))
+                url: "postgres://u:s3cret@127.0.0.1:\(port)/x?sslmode=disable", logger: Logger(label: "t"),
+                startupTimeout: .seconds(2))
         } throws: { error in
             let text = "\(error)"
             return text.contains("127.0.0.1:\(port)") && !text.contains("s3cret")

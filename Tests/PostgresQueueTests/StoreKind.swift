@@ -22,7 +22,8 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let store = try SQLiteDeliveryStore(path: dir.appendingPathComponent("queue.sqlite").path)
             return (store, { try? FileManager.default.removeItem(at: dir) })
         case .postgres:
-            let url = try await PostgresCluster.shared().createDatabase()
+            // TLS has a test of its own (TLSTests); plain connections here.
+            let url = try await PostgresCluster.shared().createDatabase() + "?sslmode=disable"
             let store = try await PostgresDeliveryStore(url: url, logger: Logger(label: "test"))
             store.startPool()
             return (store, {})
@@ -32,7 +33,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 /// A second instance on the same PostgreSQL database.
 func postgresPair(lease: Duration = .seconds(30)) async throws -> (PostgresDeliveryStore, PostgresDeliveryStore) {
-    let url = try await PostgresCluster.shared().createDatabase()
+    let url = try await PostgresCluster.shared().createDatabase() + "?sslmode=disable"
     let a = try await PostgresDeliveryStore(url: url, lease: lease, logger: Logger(label: "a"))
     let b = try await PostgresDeliveryStore(url: url, lease: lease, logger: Logger(label: "b"))
     a.startPool()
