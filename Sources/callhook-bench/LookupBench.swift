@@ -30,8 +30,9 @@ enum LookupBench {
             return Response(status: .ok)
         }
         let ports = AsyncStream.makeStream(of: Int.self)
+        // Cancelling the server at the end is its normal stop, not an error.
         var logger = Logger(label: "bench-lookup")
-        logger.logLevel = .error
+        logger.logLevel = .critical
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { ports.continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
