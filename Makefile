@@ -6,7 +6,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 .PHONY: all build release demo test bench bench-postgres fuzz format lint deps deps-test deps-bench clean
-.PHONY: install install-files deps-deploy
+.PHONY: install install-files deps-deploy embed-rules
 
 all: build
 
@@ -72,6 +72,8 @@ bench: deps-bench
 	./.build/release/callhook-bench engine
 	@echo "== ingest: POST /v1/events in batches of 100, durable queue, to a local sink"
 	./.build/release/callhook-bench ingest 100
+	@echo "== caller lookup: added latency of a cached and of a 50 ms lookup"
+	./.build/release/callhook-bench lookup 300
 	@echo "== P5: 1,000 agents on the event stream"
 	./.build/release/callhook-bench agents
 	@echo "== transport ceiling for P3: libcurl client and wrk against one sink"
@@ -90,6 +92,12 @@ bench-postgres: deps-bench
 fuzz: deps
 	FUZZ_ITERATIONS=$${FUZZ_ITERATIONS:-1000000} $(SWIFT) test -c release --filter Fuzz
 
+# The example rules compiled into the binary (`callhook demo` with no Rules/
+# on disk): regenerate after changing Rules/; a test fails while they differ.
+embed-rules:
+	python3 Scripts/embed-rules.py
+	$(SWIFT) format --in-place Sources/RuleEngine/ExampleRuleFiles.swift
+
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 
@@ -105,12 +113,14 @@ SHARE   := $(DESTDIR)$(PREFIX)/share
 install: release install-files
 install-files:
 	install -D -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/callhook
-	install -d $(SHARE)/callhook/rules $(SHARE)/doc/callhook/Deploy/kubernetes
+	install -d $(SHARE)/callhook/rules $(SHARE)/doc/callhook/Deploy/kubernetes/scale-out $(SHARE)/doc/callhook/Deploy/postgres
 	install -m 644 Rules/* $(SHARE)/callhook/rules/
 	cp -R docs/. $(SHARE)/doc/callhook/
 	install -m 644 README.md $(SHARE)/doc/callhook/
 	install -m 644 Deploy/callhook.toml Deploy/container.toml Deploy/Containerfile $(SHARE)/doc/callhook/Deploy/
 	install -m 644 Deploy/kubernetes/*.yaml $(SHARE)/doc/callhook/Deploy/kubernetes/
+	install -m 644 Deploy/kubernetes/scale-out/*.yaml $(SHARE)/doc/callhook/Deploy/kubernetes/scale-out/
+	install -m 644 Deploy/postgres/* $(SHARE)/doc/callhook/Deploy/postgres/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|/usr/local|$(PREFIX)|g' Deploy/callhook.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/callhook.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/callhook.service

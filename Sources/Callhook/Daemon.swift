@@ -130,7 +130,10 @@ public struct Daemon: Sendable {
         // it stops after the dispatcher wrote its last outcomes.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = queue.service.map { [.init(service: $0)] } ?? []
         services += [
-            .init(service: server.application()), .init(service: dispatcher), .init(service: reloader),
+            // Lookups after the dispatcher: at shutdown they finish first and
+            // their calls' requests are queued while it still takes them.
+            .init(service: server.application()), .init(service: dispatcher),
+            .init(service: ClosureService { await pipeline.runLookups() }), .init(service: reloader),
             .init(service: ClosureService { await pipeline.runSweeps() }),
         ]
         if let agentHub { services.append(.init(service: AgentHubService(hub: agentHub))) }

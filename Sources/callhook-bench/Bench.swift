@@ -50,6 +50,11 @@ struct Bench {
             try await IngestBench.run(callhook: callhook, batches: Int(args.count > 2 ? args[2] : "") ?? 100)
             return
         }
+        if args.count > 1 && args[1] == "lookup" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try await LookupBench.run(callhook: callhook, calls: Int(args.count > 2 ? args[2] : "") ?? 300)
+            return
+        }
         let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 10
         if args.count > 1 && args[1] == "agents" {
             let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
