@@ -43,6 +43,7 @@ enum MemoryBench {
         Metric.emit("p6_idle_rss_mb", idle.total, "MB", decimals: 1)
         Metric.emit("p6_idle_rss_file_mb", idle.file, "MB", decimals: 1)
         Metric.emit("p6_idle_rss_anon_mb", idle.anon, "MB", decimals: 1)
+        Metric.emit("p6_idle_rss_foundation_mb", idle.foundation, "MB", decimals: 1)
         Metric.emit("p6_list_rss_mb", list.total, "MB", decimals: 1)
     }
 
@@ -53,6 +54,8 @@ enum MemoryBench {
         var file: Double
         var anon: Double
         var top: [(String, Double)]
+        /// libFoundation, libFoundationEssentials, libFoundationInternationalization, lib_FoundationICU.
+        var foundation: Double
         var libraries: [String]
     }
 
@@ -75,7 +78,7 @@ enum MemoryBench {
         defer { daemon.stop() }
         _ = try await daemon.waitFor("callhook running", seconds: 120)
         try await Task.sleep(for: .seconds(settle))
-        let status = (try? String(contentsOfFile: "/proc/\(daemon.pid)/status", encoding: .utf8)) ?? ""
+        let status = procFile("/proc/\(daemon.pid)/status") ?? ""
         func kB(_ field: String) -> Double {
             let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
             return Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -84,13 +87,30 @@ enum MemoryBench {
         daemon.stop()
         return Sample(
             total: kB("VmRSS") / 1024, file: kB("RssFile") / 1024, anon: kB("RssAnon") / 1024,
-            top: Array(maps.sorted { $0.value > $1.value }.prefix(6)).map { ($0.key, $0.value / 1024) },
+            top: Array(maps.sorted { $0.value > $1.value }.prefix(12)).map { ($0.key, $0.value / 1024) },
+            foundation: maps.filter { $0.key.hasPrefix("libFoundation") || $0.key.hasPrefix("lib_FoundationICU") }.values
+                .reduce(0, +) / 1024,
             libraries: maps.keys.sorted())
+    }
+
+    /// A /proc file read to its end (they report a size of 0).
+    static func procFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { break }
+            out += chunk[..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Resident kB per mapped file (basename), from /proc/PID/smaps.
     static func mappings(pid: pid_t) -> [String: Double] {
-        guard let smaps = try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8) else { return [:] }
+        guard let smaps = procFile("/proc/\(pid)/smaps") else { return [:] }
         var out: [String: Double] = [:]
         var current: String?
         for line in smaps.split(separator: "\n") {

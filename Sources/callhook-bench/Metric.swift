@@ -27,3 +27,20 @@ enum Metric {
 
     static func rate(_ v: Double) -> String { String(format: "%.0f", v) }
 }
+
+/// CPU time of the calling thread: rates "on one core" are events per CPU
+/// second, so that other processes on a shared machine do not count.
+enum ThreadCPU {
+    static func seconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    /// CPU seconds `body` takes on this thread.
+    static func measure(_ body: () -> Void) -> Double {
+        let start = seconds()
+        body()
+        return seconds() - start
+    }
+}
