@@ -187,21 +187,20 @@ public final class NFONSource: Service {
         switch item {
         case .event(let e):
             let arrival = WallClock.now()
-            let data = Data(e.data.utf8)
             switch kind {
             case .calls:
-                if let call = try? JSONDecoder().decode(CallEvent.self, from: data) {
+                if let call = try? NFONDecoder.call(e.data) {
                     await sink.receive(.call(call, arrival: arrival))
                 } else {
-                    logger.warning("skipped malformed call event", metadata: ["bytes": "\(data.count)"])
+                    logger.warning("skipped malformed call event", metadata: ["bytes": "\(e.data.utf8.count)"])
                     await sink.receive(.error(kind: "malformed"))
                 }
             case .states:
-                if let state = try? JSONDecoder().decode(LineStateEvent.self, from: data) {
+                if let state = try? NFONDecoder.state(e.data) {
                     let snapshot = seen.insert(state.extension).inserted
                     await sink.receive(.line(state, snapshot: snapshot, arrival: arrival))
                 } else {
-                    logger.warning("skipped malformed state event", metadata: ["bytes": "\(data.count)"])
+                    logger.warning("skipped malformed state event", metadata: ["bytes": "\(e.data.utf8.count)"])
                     await sink.receive(.error(kind: "malformed"))
                 }
             }

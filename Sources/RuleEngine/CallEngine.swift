@@ -22,6 +22,8 @@ public struct EngineResult: Sendable {
 /// the same output every time.
 public struct CallEngine: Sendable {
     public private(set) var rules: RuleSet
+    /// The same set, shared with each phase's evaluation context.
+    private var box: RuleSetBox
     public var tracker: CallTracker
     public var lines = LineTracker()
     /// The PBX's extension directories, by customer (K-account): number →
@@ -36,6 +38,7 @@ public struct CallEngine: Sendable {
     /// Delivery ids from a generator that ignores what the request is.
     public init(rules: RuleSet, tracker: CallTracker = CallTracker(), makeDeliveryID: @escaping @Sendable () -> String) {
         self.rules = rules
+        self.box = RuleSetBox(rules)
         self.tracker = tracker
         self.makeDeliveryID = { _ in makeDeliveryID() }
     }
@@ -44,12 +47,16 @@ public struct CallEngine: Sendable {
     public init(rules: RuleSet, tracker: CallTracker = CallTracker(), deliveryID: @escaping @Sendable (RequestIdentity) -> String)
     {
         self.rules = rules
+        self.box = RuleSetBox(rules)
         self.tracker = tracker
         self.makeDeliveryID = deliveryID
     }
 
     /// Swaps in a new rule set; calls in progress keep their state.
-    public mutating func replaceRules(_ rules: RuleSet) { self.rules = rules }
+    public mutating func replaceRules(_ rules: RuleSet) {
+        self.rules = rules
+        box = RuleSetBox(rules)
+    }
 
     /// Feeds one raw call event; returns one result per phase it fired.
     public mutating func process(_ event: CallEvent, arrival: EventTime, now: EventTime) -> [EngineResult] {
@@ -67,8 +74,8 @@ public struct CallEngine: Sendable {
     public func evaluate(_ event: CallPhaseEvent, now: EventTime) -> EngineResult {
         let directory = self.directory(for: event.leg.key.customer)
         let c = EvaluationContext(
-            rules: rules, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
-            directoryName: { directory[$0] }, remoteLookup: lookups[event.leg.key.uuid])
+            box: box, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
+            directoryName: { directory[$0] }, remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid])
         let classification = rules.classify(c)
         c.className = classification.name
         c.classification = classification
@@ -83,7 +90,7 @@ public struct CallEngine: Sendable {
     public func evaluate(_ change: LineChange, now: EventTime) -> EngineResult {
         let directory = self.directory(for: change.customer)
         let c = EvaluationContext(
-            rules: rules, phase: .line, leg: nil, lineChange: change, time: change.time, directoryName: { directory[$0] })
+            box: box, phase: .line, leg: nil, lineChange: change, time: change.time, directoryName: { directory[$0] })
         var result = run(c, now: now)
         result.lineChange = change
         return result
@@ -95,30 +102,14 @@ public struct CallEngine: Sendable {
         var ringtone: String?
         let candidates =
             rules.indexByPhase[c.phase]?.candidates(extension: c.extensionNumber, remoteKey: c.remote?.key) ?? []
-        for index in candidates {
-            let rule = rules.rules[index]
-            guard rule.when.holds(c) else { continue }
-            matched.append(rule.name)
-            if let r = rule.ringtone { ringtone = r }
-            if !rule.webhooks.isEmpty || !rule.workflows.isEmpty {
-                var vars = c.variables
-                vars["rule"] = rule.name
-                vars["now"] = now.rfc3339()
-                if let r = ringtone { vars["ringtone"] = r }
-                for (n, hook) in rule.webhooks.enumerated() {
-                    guard let target = rules.targets[hook.target] else { continue }
-                    let id = makeDeliveryID(identity(c, rule: rule.name, action: "webhook:\(n)"))
-                    vars["delivery"] = ["id": id] as [String: Any]
-                    requests.append(render(hook, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
-                }
-                for (n, flow) in rule.workflows.enumerated() {
-                    guard let target = rules.targets[flow.target] else { continue }
-                    let id = makeDeliveryID(identity(c, rule: rule.name, action: "workflow:\(n)"))
-                    vars["delivery"] = ["id": id] as [String: Any]
-                    requests.append(render(flow, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
+        // Rules are read in place through a pointer, never copied whole.
+        rules.rules.withUnsafeBufferPointer { all in
+            guard let first = all.baseAddress else { return }
+            for index in candidates {
+                guard apply(first + index, c, now: now, matched: &matched, requests: &requests, ringtone: &ringtone) else {
+                    break
                 }
             }
-            if rule.stop { break }
         }
         return EngineResult(
             phase: c.phase, event: nil, lineChange: nil, classification: nil, matchedRules: matched, ringtone: ringtone,
@@ -131,5 +122,36 @@ public struct CallEngine: Sendable {
         RequestIdentity(
             customer: c.customer, callUUID: c.leg?.key.uuid ?? "line@\(c.time.nanoseconds)",
             extensionNumber: c.extensionNumber, phase: c.phase.rawValue, rule: rule, action: action)
+    }
+
+    /// One candidate rule: matches and renders; false when it matched and
+    /// stops the evaluation.
+    private func apply(
+        _ rule: UnsafePointer<Rule>, _ c: EvaluationContext, now: EventTime, matched: inout [String],
+        requests: inout [RenderedRequest],
+        ringtone: inout String?
+    ) -> Bool {
+        guard rule.pointee.when.holds(c) else { return true }
+        matched.append(rule.pointee.name)
+        if let r = rule.pointee.ringtone { ringtone = r }
+        if !rule.pointee.webhooks.isEmpty || !rule.pointee.workflows.isEmpty {
+            var vars = c.variables
+            vars["rule"] = rule.pointee.name
+            vars["now"] = now.rfc3339()
+            if let r = ringtone { vars["ringtone"] = r }
+            for (n, hook) in rule.pointee.webhooks.enumerated() {
+                guard let target = rules.targets[hook.target] else { continue }
+                let id = makeDeliveryID(identity(c, rule: rule.pointee.name, action: "webhook:\(n)"))
+                vars["delivery"] = ["id": id] as [String: Any]
+                requests.append(render(hook, target: target, rule: rule.pointee, context: c, deliveryID: id, variables: vars))
+            }
+            for (n, flow) in rule.pointee.workflows.enumerated() {
+                guard let target = rules.targets[flow.target] else { continue }
+                let id = makeDeliveryID(identity(c, rule: rule.pointee.name, action: "workflow:\(n)"))
+                vars["delivery"] = ["id": id] as [String: Any]
+                requests.append(render(flow, target: target, rule: rule.pointee, context: c, deliveryID: id, variables: vars))
+            }
+        }
+        return !rule.pointee.stop
     }
 }

@@ -45,6 +45,19 @@ struct Bench {
             try EngineBench.run(callhook: callhook)
             return
         }
+        if args.count > 1 && args[1] == "engine-profile" {
+            try EngineBench.profile(rounds: Int(args.count > 2 ? args[2] : "") ?? 3)
+            return
+        }
+        if args.count > 1 && args[1] == "memory" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try await MemoryBench.run(callhook: callhook)
+            return
+        }
+        if args.count > 1 && args[1] == "decoder" {
+            DecoderBench.run()
+            return
+        }
         if args.count > 1 && args[1] == "ingest" {
             let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
             try await IngestBench.run(callhook: callhook, batches: Int(args.count > 2 ? args[2] : "") ?? 100)
