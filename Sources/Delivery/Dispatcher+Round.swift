@@ -8,14 +8,15 @@ extension Dispatcher {
     /// start what the limits allow, decide when to wake next.
     func round(_ s: inout DispatchState, group: inout DiscardingTaskGroup) async {
         let stop = stopping.load(ordering: .relaxed)
-        let (inserts, waiters, finished) = inbox.withLock { box in
+        let (inserts, waited, waiters, finished) = inbox.withLock { box in
             if stop { box.closed = true }
             defer {
                 box.inserts = []
+                box.waited = []
                 box.waiters = []
                 box.finished = []
             }
-            return (box.inserts, box.waiters, box.finished)
+            return (box.inserts, box.waited, box.waiters, box.finished)
         }
         let nowEpoch = epochMillis()
         let nowMono = monotonic()
@@ -27,10 +28,11 @@ extension Dispatcher {
         if !stop { start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &ignored) }
 
         var batch = s.unwritten
-        batch.inserts = inserts
+        batch.inserts.append(contentsOf: inserts)
         do {
             try await store.commit(batch)
             s.unwritten = StoreBatch()
+            committed(batch.inserts.count)
             for w in waiters { w.resume() }
             if !batch.isEmpty { s.dirty = true }
             if s.storeFailing {
@@ -44,7 +46,10 @@ extension Dispatcher {
             return
         } catch {
             for w in waiters { w.resume(throwing: SubmitError.store("\(error)")) }
-            s.unwritten.inserts = []
+            // `submit` callers try again themselves; what `enqueue` handed in
+            // stays for the next commit, in order.
+            s.unwritten.inserts = Self.withoutWaited(batch.inserts, kept: s.unwritten.inserts.count, waited: waited)
+            committed(batch.inserts.count - s.unwritten.inserts.count)
             if !s.storeFailing {
                 s.storeFailing = true
                 logger.error("cannot write the delivery queue; retrying every second", metadata: ["error": "\(error)"])
@@ -73,6 +78,21 @@ extension Dispatcher {
         start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &wakeAt)
         if let due = s.nextDue { wakeAt = min(wakeAt, nowMono + max(0, due - nowEpoch) * 1_000_000) }
         setWake(wakeAt)
+    }
+
+    /// The inserts of a failed commit without those of `submit` calls:
+    /// `kept` inserts from earlier failed commits, then this round's, whose
+    /// `submit` ranges are `waited`.
+    static func withoutWaited(_ inserts: [Delivery], kept: Int, waited: [Range<Int>]) -> [Delivery] {
+        guard !waited.isEmpty else { return inserts }
+        var out = Array(inserts[0..<kept])
+        var next = 0
+        for r in waited {
+            out.append(contentsOf: inserts[(kept + next)..<(kept + r.lowerBound)])
+            next = r.upperBound
+        }
+        out.append(contentsOf: inserts[(kept + next)...])
+        return out
     }
 
     func setWake(_ at: Int64) {
