@@ -31,6 +31,7 @@ extension Dispatcher {
         batch.inserts.append(contentsOf: inserts)
         do {
             try await store.commit(batch)
+            s.committed(batch)
             s.unwritten = StoreBatch()
             committed(batch.inserts.count)
             for w in waiters { w.resume() }
@@ -65,6 +66,7 @@ extension Dispatcher {
             return
         }
 
+        catchUp(&s, group: &group, targets: current)
         await housekeeping(&s, nowEpoch: nowEpoch, nowMono: nowMono)
         if let due = s.nextDue, due <= nowEpoch {
             s.nextDue = nil
@@ -72,8 +74,10 @@ extension Dispatcher {
         }
         if s.dirty {
             s.dirty = false
+            catchUp(&s, group: &group, targets: current)
             await load(&s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current)
         }
+        catchUp(&s, group: &group, targets: current)
         var wakeAt = s.lastScan + 1_000_000_000
         start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &wakeAt)
         if let due = s.nextDue { wakeAt = min(wakeAt, nowMono + max(0, due - nowEpoch) * 1_000_000) }
@@ -93,6 +97,24 @@ extension Dispatcher {
         }
         out.append(contentsOf: inserts[(kept + next)...])
         return out
+    }
+
+    /// Between the round's waits: attempts that finished meanwhile free
+    /// their slots and loaded deliveries start at once, instead of after
+    /// the whole round (commit, reads) — a round's waits no longer bound
+    /// how many requests a target has in flight. Their outcomes go with the
+    /// next commit; the loop's wake-up for them is still pending.
+    func catchUp(_ s: inout DispatchState, group: inout DiscardingTaskGroup, targets: [String: Target]) {
+        let finished = inbox.withLock { box in
+            defer { box.finished = [] }
+            return box.finished
+        }
+        guard !finished.isEmpty else { return }
+        let nowEpoch = epochMillis()
+        let nowMono = monotonic()
+        for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: targets) }
+        var ignored = Int64.max
+        start(&s, group: &group, nowMono: nowMono, targets: targets, wakeAt: &ignored)
     }
 
     func setWake(_ at: Int64) {
@@ -174,7 +196,10 @@ extension Dispatcher {
             // Refill when half the window is free: fewer, larger reads.
             guard loaded <= window / 2 else { continue }
             do {
-                let rows = try await store.due(target: name, now: nowEpoch, limit: window, skipping: s.loadedSeqs)
+                // Loaded ones (and settled ones whose outcome is not yet
+                // written) are among the first due: look past them.
+                let rows = try await store.due(
+                    target: name, now: nowEpoch, limit: window + s.loadedSeqs.count, skipping: s.loadedSeqs)
                 var count = loaded
                 for d in rows where count < window {
                     s.ready[name, default: []].append(d)

@@ -23,7 +23,8 @@ enum EndToEndBench {
         )
         BenchRow(
             "E2E-stream", "end to end: NFON stream → callhook → nginx, \(count) rings",
-            measured: String(format: "%.0f events/s (peak RSS %.0f MB)", stream.rate, stream.peakMB),
+            measured: String(
+                format: "%.0f events/s (peak RSS %.0f MB, %d calls left ringing)", stream.rate, stream.peakMB, count),
             target: "≥ 0.5 × wrk (P8); issue 14: ≥ 0.15", baseline: baseline, ratio: String(format: "%.3f", stream.rate / wrk),
             verdict: verdict(stream.rate / wrk)
         ).emit()
@@ -44,7 +45,7 @@ enum EndToEndBench {
                 count, ProcessInfo.processInfo.environment["BENCH_SLOW_RATE"] ?? "2000/s", burst.readSeconds, burst.delivered,
                 burst.peakMB))
         BenchRow(
-            "BURST", "RSS while \(count) rings outrun the sink (target rate-limited)",
+            "BURST", "RSS while \(count) events (\(count / 2) calls) outrun the sink (target rate-limited)",
             measured: String(
                 format: "peak %.0f MB; all read in %.1f s, %d delivered by then", burst.peakMB, burst.readSeconds,
                 burst.delivered),

@@ -32,8 +32,8 @@ final class NFONFeed: Sendable {
     func push(_ bytes: ByteBuffer) { continuation.yield(bytes) }
 
     /// One NFON `call` object (a ring of an inbound call) as an SSE event.
-    static func ring(_ n: Int, prefix: String, updated: String) -> String {
-        "data: {\"uuid\":\"\(prefix)-\(n)\",\"state\":\"ring\",\"caller\":\"4989123456\",\"caller_context\":\"global\","
+    static func ring(_ n: Int, prefix: String, updated: String, state: String = "ring") -> String {
+        "data: {\"uuid\":\"\(prefix)-\(n)\",\"state\":\"\(state)\",\"caller\":\"4989123456\",\"caller_context\":\"global\","
             + "\"callee\":\"100\",\"callee_context\":\"K1234\",\"direction\":\"inbound\",\"extension\":\"100\","
             + "\"customer\":\"K1234\",\"updated\":\"\(updated)\"}\n\n"
     }
