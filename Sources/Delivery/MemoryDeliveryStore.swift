@@ -22,9 +22,18 @@ public final class MemoryDeliveryStore: DeliveryStore {
     /// Batches committed so far.
     public var commitCount: Int { state.withLock { $0.commits } }
 
-    public func isWritable() async -> Bool { true }
+    /// While true, every commit fails (a full or broken disk, for tests).
+    public let failingCommits = Atomic<Bool>(false)
+
+    /// Why a commit failed while `failingCommits` is set.
+    public struct CommitFailed: Error, CustomStringConvertible {
+        public var description: String { "disk I/O error (simulated)" }
+    }
+
+    public func isWritable() async -> Bool { !failingCommits.load(ordering: .relaxed) }
 
     @discardableResult public func commit(_ batch: StoreBatch) async throws -> Int {
+        if failingCommits.load(ordering: .relaxed) { throw CommitFailed() }
         let now = clock.wallMilliseconds
         return state.withLock { s in
             s.commits += 1
