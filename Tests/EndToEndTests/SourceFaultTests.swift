@@ -102,12 +102,13 @@ func metricValue(_ text: String, _ series: String) -> Double? {
     @Test func readinessFollowsTheSource() async throws {
         let setup = try DaemonSetup(rules: incomingRules("http://127.0.0.1:9", concurrency: 1))
         let (sim, daemon, port) = try await setup.startAgainstSimulator(
-            Script.rings(1), simFlags: ["--fail-login", "500:3"])
+            Script.rings(1), simFlags: ["--fail-login", "500:5"])
         defer {
             sim.signal(SIGKILL)
             daemon.signal(SIGKILL)
         }
-        // Three failed logins with backoff: at least 0.25 + 0.5 + 1 s before it connects.
+        // Five failed logins with backoff: at least 0.25 + 0.5 + 1 + 2 + 4 s
+        // before it connects, so a loaded machine still sees it not ready.
         let first = try await httpGet(port, "/readyz")
         #expect(first.status == 503)
         #expect(first.text.contains("nfon:K1234: login failed (500)") || first.text.contains("nfon:K1234: connecting"))

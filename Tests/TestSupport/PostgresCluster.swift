@@ -130,22 +130,31 @@ public final class PostgresCluster: Sendable {
 
     // MARK: Helpers
 
+    /// A free port below the kernel's ephemeral range (32768 and up on
+    /// Linux), so that no outgoing connection or `bind` to port 0 of the
+    /// other tests can take it between this check and the server's start
+    /// (or its restart in the outage test).
     static func freePort() throws -> Int {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000..<32_000, using: &rng)
+            if canBind(port) { return port }
+        }
+        throw Failure(message: "cannot find a free port in 20000-31999")
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(message: "cannot open a socket") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in
-                bind(fd, p, len) == 0 && getsockname(fd, p, &len) == 0
-            }
+        addr.sin_port = UInt16(port).bigEndian
+        let len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 }
         }
-        guard bound else { throw Failure(message: "cannot find a free port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     static func chown(_ path: String, to user: String) -> Bool {
