@@ -100,7 +100,7 @@ import Testing
         let (sim, base) = try await startScriptedSimulator(script: scriptPath)
         defer { sim.signal(SIGKILL) }
         try HAScript.config(base: base, url: url).write(toFile: setup.config, atomically: true, encoding: .utf8)
-        let (daemon, port) = try await setup.startDaemon()
+        let (daemon, port) = try await setup.startDaemon(["--log-level", "info"])
         defer { daemon.signal(SIGKILL) }
         try await receiver.wait(timeout: .seconds(30)) { $0.requests.count >= 60 }
 
@@ -155,8 +155,9 @@ import Testing
         for s in [setupA, setupB] {
             try HAScript.config(base: base, url: url).write(toFile: s.config, atomically: true, encoding: .utf8)
         }
-        async let a = setupA.startDaemon()
-        async let b = setupB.startDaemon()
+        // Info level: a debug line per delivery costs more than the test needs.
+        async let a = setupA.startDaemon(["--log-level", "info"])
+        async let b = setupB.startDaemon(["--log-level", "info"])
         let (pa, pb) = try await (a, b)
         return (sim, Instance(process: pa.0, port: pa.1, setup: setupA), Instance(process: pb.0, port: pb.1, setup: setupB))
     }

@@ -157,6 +157,15 @@ public final class PostgresCluster: Sendable {
         }
     }
 
+    /// Marks every descriptor above 2 of this process close-on-exec.
+    static func closeOnExec() {
+        guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in fds.compactMap({ Int32($0) }) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+
     static func chown(_ path: String, to user: String) -> Bool {
         guard let pw = getpwnam(user) else { return false }
         return Glibc.chown(path, pw.pointee.pw_uid, pw.pointee.pw_gid) == 0
@@ -164,8 +173,9 @@ public final class PostgresCluster: Sendable {
 
     /// Blocking: only from `offThePool` or from the exit handler. The
     /// output goes to a file (`outputFile`, else a temporary one). Spawned
-    /// and reaped directly (`posix_spawnp`, `waitpid`): `pg_ctl start`
-    /// leaves a server behind that must not keep this waiting.
+    /// and reaped directly (`posix_spawnp`, `waitpid`) with no other file
+    /// descriptor inherited: `pg_ctl start` leaves a server behind, which
+    /// must neither keep this waiting nor hold the tests' sockets.
     static func runSync(_ arguments: [String], outputFile: String? = nil) throws -> ChildProcess.Result {
         let path = outputFile ?? NSTemporaryDirectory() + "/callhook-pg-out-\(UUID().uuidString)"
         defer { if outputFile == nil { try? FileManager.default.removeItem(atPath: path) } }
@@ -175,6 +185,9 @@ public final class PostgresCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process's: the server outlives the call and
+        // would keep the tests' listening sockets open.
+        closeOnExec()
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0
