@@ -5,7 +5,7 @@ SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: all build release demo test bench fuzz format lint deps deps-test deps-bench clean
+.PHONY: all build release demo test bench bench-postgres fuzz format lint deps deps-test deps-bench clean
 .PHONY: install install-files deps-deploy embed-rules
 
 all: build
@@ -25,8 +25,11 @@ deps:
 # What the tests use besides the build: openssl (self-signed TLS server),
 # python3 with PyYAML and jsonschema (OpenAPI conformance of the simulator)
 # and standardwebhooks (the reference check of webhook signatures);
+# Debian's postgresql (the tests of the PostgreSQL queue run a throw-away
+# server of their own: Tests/TestSupport/PostgresCluster.swift);
 # openapi-spec-validator and schemathesis keep docs/openapi.yaml true.
 deps-test: deps
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "==> installing postgresql (tests start their own server)"; $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
 	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
 	@python3 -c "import yaml, jsonschema, standardwebhooks" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema standardwebhooks
 	@python3 -c "import openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q openapi-spec-validator schemathesis
@@ -44,6 +47,7 @@ deps-test: deps-deploy
 
 deps-bench: deps
 	@command -v wrk >/dev/null || { echo "==> installing wrk"; $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; }
+	@[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || { echo "==> installing nginx"; $(APT_GET) update -qq && $(APT_GET) install -y -qq nginx >/dev/null; }
 
 build: deps
 	$(SWIFT) build
@@ -60,21 +64,25 @@ test: deps-test
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build
 
-# Transport ceiling for quality.md P3: the libcurl client against a local
-# sink, and wrk against the same sink, in the same run.
+# Every figure of quality.md in ONE table (docs/benchmarks.md): each mode of
+# callhook-bench runs as a child, its output goes to bench.log, and the rows
+# are printed together with target, same-run baseline, ratio and verdict.
+# nginx (the sink, started on a free loopback port with its own prefix) and
+# wrk (the baseline) are installed when missing. BENCH_QUICK=1: short runs.
 bench: deps-bench
 	$(SWIFT) build -c release --product callhook-bench
 	$(SWIFT) build -c release --product callhook
-	@echo "== P1, P2: the engine and rule loading"
-	./.build/release/callhook-bench engine
-	@echo "== ingest: POST /v1/events in batches of 100, durable queue, to a local sink"
-	./.build/release/callhook-bench ingest 100
+	./.build/release/callhook-bench table
 	@echo "== caller lookup: added latency of a cached and of a 50 ms lookup"
 	./.build/release/callhook-bench lookup 300
-	@echo "== P5: 1,000 agents on the event stream"
-	./.build/release/callhook-bench agents
-	@echo "== transport ceiling for P3: libcurl client and wrk against one sink"
-	./.build/release/callhook-bench
+
+# P3 and P7 with the PostgreSQL queue (one and two instances on one
+# database) next to SQLite's P3 on the same sink, on a throw-away local
+# PostgreSQL.
+bench-postgres: deps-bench
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
+	$(SWIFT) build -c release --product callhook-bench
+	./.build/release/callhook-bench postgres
 
 # Fuzzing: the SSE parser, event decoder, rule loader and template renderer,
 # 1,000,000 generated inputs each (CI runs the same tests with 3,000).

@@ -1,18 +1,66 @@
 import Calls
+import Delivery
+import RuleEngine
+import Synchronization
 
-/// Delivery ids: time-ordered and unique (UUIDv7 layout: 48 bits of
-/// milliseconds, then random bits), so ids sort by creation.
+/// Delivery ids. The pipeline derives them from the request's identity
+/// (`derived`, a name-based UUID); `make` gives time-ordered random ones
+/// (UUIDv7 layout: 48 bits of milliseconds, then random bits).
+///
+/// The random bits come from a SplitMix64 generator seeded once from the
+/// system's generator: no system call and no allocation besides the string.
 public enum DeliveryID {
+    /// The same identity always gives the same id (docs/delivery.md).
+    public static func derived(_ identity: RequestIdentity) -> String { NameBasedUUID.make(identity.canonical) }
+
+    private static let state = Mutex<UInt64>(
+        {
+            var rng = SystemRandomNumberGenerator()
+            return rng.next()
+        }())
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     public static func make() -> String {
-        var rng = SystemRandomNumberGenerator()
         let ms = UInt64(max(0, WallClock.now().nanoseconds / 1_000_000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - UInt64(i)))) }
-        for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
-        let c = Array(hex)
-        return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
+        let (a, b) = state.withLock { s -> (UInt64, UInt64) in
+            (splitMix(&s), splitMix(&s))
+        }
+        // 48 bits of time, version 7, 12 random bits; variant 10, 62 random bits.
+        let high = (ms << 16) | 0x7000 | (a & 0x0FFF)
+        let low = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var i = 0
+            func put(_ value: UInt64, nibbles: Int) {
+                var n = nibbles - 1
+                while n >= 0 {
+                    out[i] = hexDigits[Int((value >> (UInt64(n) * 4)) & 0xF)]
+                    i += 1
+                    n -= 1
+                }
+            }
+            put(high >> 32, nibbles: 8)
+            out[i] = 0x2D
+            i += 1
+            put((high >> 16) & 0xFFFF, nibbles: 4)
+            out[i] = 0x2D
+            i += 1
+            put(high & 0xFFFF, nibbles: 4)
+            out[i] = 0x2D
+            i += 1
+            put(low >> 48, nibbles: 4)
+            out[i] = 0x2D
+            i += 1
+            put(low & 0xFFFF_FFFF_FFFF, nibbles: 12)
+            return i
+        }
+    }
+
+    private static func splitMix(_ s: inout UInt64) -> UInt64 {
+        s &+= 0x9E37_79B9_7F4A_7C15
+        var z = s
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

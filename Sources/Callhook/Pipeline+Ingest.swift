@@ -18,12 +18,16 @@ extension Pipeline {
         for event in events { await receive(event) }
         let requests = collecting ?? []
         collecting = nil
-        if !requests.isEmpty { await queue(requests) }
+        if !requests.isEmpty { await commit(requests) }
         // Events parked behind a caller lookup are handled when it answers
-        // (within its `timeout`); the batch is acknowledged after them.
+        // (within its `timeout`); the batch is acknowledged after their
+        // requests are committed too.
         var calls = Set<String>()
         for case .call(let call, _) in events { calls.insert(call.uuid) }
-        await waitForLookups(of: calls)
+        if calls.contains(where: { lookups.parked[$0] != nil }) {
+            await waitForLookups(of: calls)
+            guard await flush() else { return false }
+        }
         return stats.unqueuedCount.load(ordering: .relaxed) == unqueuedBefore
     }
 }

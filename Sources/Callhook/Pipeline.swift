@@ -11,12 +11,12 @@ import RuleEngine
 /// touched by one event at a time, in arrival order.
 public actor Pipeline: EventSink {
     var engine: CallEngine
-    private let dispatcher: Dispatcher
+    let dispatcher: Dispatcher
     let logger: Logger
     public nonisolated let stats = PipelineStats()
     /// Silent legs and retention: see Pipeline+Reconcile.swift.
     var lastSweep = EventTime(nanoseconds: 0)
-    var reconcileMetrics: ReconcileMetrics?
+    var reconcileMetrics = ReconcileMetrics()
     var metrics: PipelineMetrics
     /// Called with each engine result (the demo prints nothing from here;
     /// tests and `callhook run` logging use it).
@@ -31,15 +31,16 @@ public actor Pipeline: EventSink {
     /// Caller lookup: the service and the events parked behind a lookup.
     var lookups: PipelineLookups
 
-    /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
+    /// - Parameter source: the source's name in metrics (`simulator`, `ingest`);
+    ///   nil when the sources are counted by `AccountSink`s (NFON accounts).
     public init(
-        rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String = "nfon",
+        rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String? = "nfon",
         observer: (@Sendable (EngineResult) -> Void)? = nil, clock: PipelineClock = .system,
         lookup: PipelineLookups.Factory? = nil
     ) {
         self.clock = clock
         self.lookups = PipelineLookups(factory: lookup, rules: rules.lookup)
-        self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
+        self.engine = CallEngine(rules: rules, deliveryID: DeliveryID.derived)
         self.metrics = PipelineMetrics(source: source)
         self.dispatcher = dispatcher
         self.logger = logger
@@ -65,8 +66,8 @@ public actor Pipeline: EventSink {
             if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: clock.wallTime()) {
                 await handle(result)
             }
-        case .directory(let d):
-            engine.directory = d
+        case .directory(let d, let customer):
+            engine.setDirectory(d, customer: customer)
         case .connected(let up):
             // The source says `false` each time it is about to reconnect.
             stats.connectedFlag.store(up, ordering: .relaxed)
@@ -90,8 +91,9 @@ public actor Pipeline: EventSink {
         for r in results { await handle(r) }
     }
 
-    /// Queues the result's requests; the event counts as handled once they
-    /// are committed to the durable queue.
+    /// Queues the result's requests (`Pipeline+Queue.swift`): an ingest
+    /// batch waits for their commit, a stream's events are committed in
+    /// groups while the stream reads on.
     func handle(_ result: EngineResult) async {
         stats.phasesCount.add(1, ordering: .relaxed)
         stats.matchesCount.add(result.matchedRules.count, ordering: .relaxed)
@@ -100,43 +102,6 @@ public actor Pipeline: EventSink {
         publishToAgents(result)
         if !result.requests.isEmpty { await queue(result.requests) }
         observer?(result)
-    }
-
-    /// Writes requests to the queue. While the queue cannot be written the
-    /// pipeline waits and tries again every second (the source waits with
-    /// it) rather than drop them; only shutdown gives up.
-    func queue(_ requests: [RenderedRequest]) async {
-        if collecting != nil {
-            collecting?.append(contentsOf: requests)
-            return
-        }
-        var failing = false
-        while true {
-            do {
-                try await dispatcher.submit(requests)
-                if failing { logger.notice("requests queued after the delivery queue recovered") }
-                return
-            } catch Dispatcher.SubmitError.stopping {
-                stats.unqueuedCount.add(requests.count, ordering: .relaxed)
-                logger.warning(
-                    "requests not queued: shutting down",
-                    metadata: ["call.id": "\(requests[0].callID)", "requests": "\(requests.count)"])
-                return
-            } catch {
-                if !failing {
-                    failing = true
-                    logger.error(
-                        "requests not queued yet; retrying every second",
-                        metadata: ["call.id": "\(requests[0].callID)", "error": "\(error)"])
-                }
-                if Task.isCancelled {
-                    stats.unqueuedCount.add(requests.count, ordering: .relaxed)
-                    logger.error("requests not queued: the source stopped while the queue was failing")
-                    return
-                }
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
     }
 
     /// Call legs that have not ended.

@@ -28,14 +28,23 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
-    private let commands = Mutex<(queue: [Command], stopped: Bool)>(([], false))
+    /// Commands for the loop. `polling`: the loop waits (or is about to
+    /// wait) in `curl_multi_poll` and needs a wake-up for a new command;
+    /// while it works it picks new commands up on its next turn anyway, so
+    /// most requests cost no wake-up (no write to libcurl's wake-up pipe).
+    private struct Commands {
+        var queue: [Command] = []
+        var stopped = false
+        var polling = false
+    }
+    private let commands = Mutex(Commands())
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private let done = Mutex(false)
     private var thread: pthread_t?
 
     /// Number of transfers being driven right now (loop thread's view).
     let inFlight = Atomic<Int>(0)
-    /// Easy handles of this client that exist (created, not yet cleaned up).
+    /// Easy handles of this client in use, and the finished ones kept for reuse.
     let handles = HandleCount()
 
     init(maxConnections: Int) {
@@ -69,7 +78,10 @@ final class CurlMultiLoop: @unchecked Sendable {
             if c.stopped { return false }
             c.queue.append(command)
             if case .stop = command { c.stopped = true }
-            curl_multi_wakeup(multi)
+            if c.polling {
+                c.polling = false
+                curl_multi_wakeup(multi)
+            }
             return true
         }
     }
@@ -133,7 +145,18 @@ final class CurlMultiLoop: @unchecked Sendable {
                 }
             }
             inFlight.store(active.count, ordering: .relaxed)
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Wait only when no command came in meanwhile; a command sent
+            // after this sees `polling` and wakes the poll (a wake-up sent
+            // before the poll starts makes it return at once).
+            let idle = commands.withLock { c -> Bool in
+                guard c.queue.isEmpty else { return false }
+                c.polling = true
+                return true
+            }
+            if idle {
+                curl_multi_poll(multi, nil, 0, 1000, nil)
+                commands.withLock { $0.polling = false }
+            }
         }
         let shutdownError = HTTPClientError(kind: .shutdown, message: "the HTTP client was shut down")
         for (easy, t) in active {
@@ -149,6 +172,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         for case .add(let t) in rest { t.complete(.failure(shutdownError)) }
         curl_multi_cleanup(multi)
+        handles.close()
     }
 }
 

@@ -23,7 +23,7 @@ public final class HTTPClient: Sendable {
     /// Transfers currently in flight.
     public var inFlight: Int { loop.inFlight.load(ordering: .relaxed) }
 
-    /// Easy handles that exist right now (in flight, queued for the loop, or
+    /// Easy handles in use right now (in flight, queued for the loop, or
     /// held by an open stream). Zero once every request has finished and its
     /// stream is released; tests use it to prove nothing leaked.
     package var liveHandles: Int { loop.handles.value.load(ordering: .relaxed) }

@@ -59,12 +59,11 @@ final class Transfer: @unchecked Sendable {
     private(set) var truncated = false
 
     init(request: HTTPRequest, streaming: Bool, handles: HandleCount) throws(HTTPClientError) {
-        guard let easy = curl_easy_init() else {
+        guard let easy = handles.take() else {
             throw HTTPClientError(kind: .transport, message: "curl_easy_init failed")
         }
         self.easy = easy
         self.handles = handles
-        handles.value.add(1, ordering: .relaxed)
         self.maxResponseBytes = max(0, request.maxResponseBytes)
         self.channel = streaming ? ByteChannel() : nil
         self.urlCString = strdup(request.url)
@@ -75,8 +74,7 @@ final class Transfer: @unchecked Sendable {
     }
 
     deinit {
-        curl_easy_cleanup(easy)
-        handles.value.subtract(1, ordering: .relaxed)
+        handles.giveBack(easy)
         curl_slist_free_all(headerList)
         requestBody?.deallocate()
         free(urlCString)
@@ -162,27 +160,41 @@ final class Transfer: @unchecked Sendable {
     // MARK: - Callbacks (loop thread)
 
     func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
+        // Bytes, not Strings, until a header is kept: a status line and a
+        // few header lines per response, on the loop thread.
         var end = bytes.count
         while end > 0 && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
-        let line = String(decoding: bytes[0..<end], as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            headers.removeAll()
-            headComplete = false
-            return
-        }
-        if line.isEmpty {
+        if end == 0 {
             if status >= 200 || status == 0 {
                 headComplete = true
                 deliverHead()
             }
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
-        headers.append((name, value))
+        if end > 5 && bytes[0] == 0x48 && bytes[1] == 0x54 && bytes[2] == 0x54 && bytes[3] == 0x50 && bytes[4] == 0x2F {
+            // "HTTP/x[.y] NNN reason": the digits after the first space.
+            var i = 5
+            while i < end && bytes[i] != 0x20 { i += 1 }
+            while i < end && bytes[i] == 0x20 { i += 1 }
+            var code = 0
+            var digits = 0
+            while i < end, bytes[i] >= 0x30, bytes[i] <= 0x39, digits < 3 {
+                code = code * 10 + Int(bytes[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            status = digits == 3 ? code : 0
+            headers.removeAll(keepingCapacity: true)
+            headComplete = false
+            return
+        }
+        guard let colon = bytes[0..<end].firstIndex(of: 0x3A) else { return }
+        var from = colon + 1
+        while from < end && (bytes[from] == 0x20 || bytes[from] == 0x09) { from += 1 }
+        var to = end
+        while to > from && (bytes[to - 1] == 0x20 || bytes[to - 1] == 0x09) { to -= 1 }
+        headers.append(
+            (String(decoding: bytes[0..<colon], as: UTF8.self), String(decoding: bytes[from..<to], as: UTF8.self)))
     }
 
     /// Returns false to pause the transfer (streaming reader is behind).
@@ -310,19 +322,6 @@ final class Transfer: @unchecked Sendable {
         }
         return HTTPClientError(kind: kind, code: Int(code.rawValue), message: message)
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
 }
 
 /// libcurl write callback: body bytes of a transfer.

@@ -32,6 +32,19 @@ struct DispatchState {
     /// Loaded deliveries per target: twice its concurrency, at least 32.
     static func window(concurrency: Int) -> Int { max(32, 2 * concurrency) }
 
+    /// A settled delivery frees its slot at once but stays in `loadedSeqs`
+    /// until its outcome is committed (`committed(_:)`): a load in between
+    /// would otherwise find it still pending and send it again.
+    mutating func release(_ d: Delivery) {
+        loaded[d.target, default: 1] -= 1
+    }
+
+    /// The outcomes of this batch are written: their deliveries may be
+    /// loaded again (a retry, a `queue retry`).
+    mutating func committed(_ batch: StoreBatch) {
+        for o in batch.outcomes { if let seq = o.seq { loadedSeqs.remove(seq) } }
+    }
+
     mutating func unload(_ d: Delivery) {
         if let seq = d.seq { loadedSeqs.remove(seq) }
         loaded[d.target, default: 1] -= 1

@@ -8,14 +8,15 @@ extension Dispatcher {
     /// start what the limits allow, decide when to wake next.
     func round(_ s: inout DispatchState, group: inout DiscardingTaskGroup) async {
         let stop = stopping.load(ordering: .relaxed)
-        let (inserts, waiters, finished) = inbox.withLock { box in
+        let (inserts, waited, waiters, finished) = inbox.withLock { box in
             if stop { box.closed = true }
             defer {
                 box.inserts = []
+                box.waited = []
                 box.waiters = []
                 box.finished = []
             }
-            return (box.inserts, box.waiters, box.finished)
+            return (box.inserts, box.waited, box.waiters, box.finished)
         }
         let nowEpoch = epochMillis()
         let nowMono = monotonic()
@@ -27,10 +28,13 @@ extension Dispatcher {
         if !stop { start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &ignored) }
 
         var batch = s.unwritten
-        batch.inserts = inserts
+        batch.inserts.append(contentsOf: inserts)
         do {
-            try await store.commit(batch)
+            let skipped = try await store.commit(batch)
+            if skipped > 0 { logger.debug("requests already queued were not queued again", metadata: ["requests": "\(skipped)"]) }
+            s.committed(batch)
             s.unwritten = StoreBatch()
+            committed(batch.inserts.count)
             for w in waiters { w.resume() }
             if !batch.isEmpty { s.dirty = true }
             if s.storeFailing {
@@ -44,7 +48,10 @@ extension Dispatcher {
             return
         } catch {
             for w in waiters { w.resume(throwing: SubmitError.store("\(error)")) }
-            s.unwritten.inserts = []
+            // `submit` callers try again themselves; what `enqueue` handed in
+            // stays for the next commit, in order.
+            s.unwritten.inserts = Self.withoutWaited(batch.inserts, kept: s.unwritten.inserts.count, waited: waited)
+            committed(batch.inserts.count - s.unwritten.inserts.count)
             if !s.storeFailing {
                 s.storeFailing = true
                 logger.error("cannot write the delivery queue; retrying every second", metadata: ["error": "\(error)"])
@@ -60,6 +67,7 @@ extension Dispatcher {
             return
         }
 
+        catchUp(&s, group: &group, targets: current)
         await housekeeping(&s, nowEpoch: nowEpoch, nowMono: nowMono)
         if let due = s.nextDue, due <= nowEpoch {
             s.nextDue = nil
@@ -67,12 +75,47 @@ extension Dispatcher {
         }
         if s.dirty {
             s.dirty = false
+            catchUp(&s, group: &group, targets: current)
             await load(&s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current)
         }
+        catchUp(&s, group: &group, targets: current)
         var wakeAt = s.lastScan + 1_000_000_000
         start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &wakeAt)
         if let due = s.nextDue { wakeAt = min(wakeAt, nowMono + max(0, due - nowEpoch) * 1_000_000) }
         setWake(wakeAt)
+    }
+
+    /// The inserts of a failed commit without those of `submit` calls:
+    /// `kept` inserts from earlier failed commits, then this round's, whose
+    /// `submit` ranges are `waited`.
+    static func withoutWaited(_ inserts: [Delivery], kept: Int, waited: [Range<Int>]) -> [Delivery] {
+        guard !waited.isEmpty else { return inserts }
+        var out = Array(inserts[0..<kept])
+        var next = 0
+        for r in waited {
+            out.append(contentsOf: inserts[(kept + next)..<(kept + r.lowerBound)])
+            next = r.upperBound
+        }
+        out.append(contentsOf: inserts[(kept + next)...])
+        return out
+    }
+
+    /// Between the round's waits: attempts that finished meanwhile free
+    /// their slots and loaded deliveries start at once, instead of after
+    /// the whole round (commit, reads) — a round's waits no longer bound
+    /// how many requests a target has in flight. Their outcomes go with the
+    /// next commit; the loop's wake-up for them is still pending.
+    func catchUp(_ s: inout DispatchState, group: inout DiscardingTaskGroup, targets: [String: Target]) {
+        let finished = inbox.withLock { box in
+            defer { box.finished = [] }
+            return box.finished
+        }
+        guard !finished.isEmpty else { return }
+        let nowEpoch = epochMillis()
+        let nowMono = monotonic()
+        for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: targets) }
+        var ignored = Int64.max
+        start(&s, group: &group, nowMono: nowMono, targets: targets, wakeAt: &ignored)
     }
 
     func setWake(_ at: Int64) {
@@ -145,16 +188,21 @@ extension Dispatcher {
         noteOrphans(&s, known: Set(targets.keys))
         for name in Set(targets.keys).union(s.pendingTargets) {
             guard let target = targets[name] else { continue }
-            var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
-            gate.update(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
+            // With several instances on one queue, this one's share of the limits.
+            let limits = store.share(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
+            var gate = s.gates[name] ?? TargetGate(concurrency: limits.concurrency, ratePerSecond: limits.ratePerSecond)
+            gate.update(concurrency: limits.concurrency, ratePerSecond: limits.ratePerSecond)
             s.gates[name] = gate
             if let until = gate.breaker.pausedUntil, nowMono < until { continue }
-            let window = DispatchState.window(concurrency: target.concurrency)
+            let window = DispatchState.window(concurrency: limits.concurrency)
             let loaded = s.loaded[name, default: 0]
             // Refill when half the window is free: fewer, larger reads.
             guard loaded <= window / 2 else { continue }
             do {
-                let rows = try await store.due(target: name, now: nowEpoch, limit: window, skipping: s.loadedSeqs)
+                // Loaded ones (and settled ones whose outcome is not yet
+                // written) are among the first due: look past them.
+                let rows = try await store.due(
+                    target: name, now: nowEpoch, limit: window + s.loadedSeqs.count, skipping: s.loadedSeqs)
                 var count = loaded
                 for d in rows where count < window {
                     s.ready[name, default: []].append(d)

@@ -84,7 +84,7 @@ extension Dispatcher {
     func settle(_ f: Finished, _ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64, targets: [String: Target]) {
         let d = f.delivery
         s.inFlight -= 1
-        s.unload(d)
+        s.release(d)
         s.dirty = true
         // The delivery's log lines carry its id, rule, target, call and attempt.
         var log: Logger {
@@ -103,6 +103,7 @@ extension Dispatcher {
             log.warning("target paused after 5 consecutive failures; one request will probe it in 30 s")
         }
         if o.verdict == AttemptOutcome.Verdict.notAnAttempt {
+            if let seq = d.seq { s.loadedSeqs.remove(seq) }
             log.info("attempt cancelled at shutdown; the delivery stays queued")
             return
         }

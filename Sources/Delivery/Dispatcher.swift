@@ -60,11 +60,27 @@ public final class Dispatcher: Service {
 
     /// What the loop has not looked at yet.
     struct Inbox {
+        /// New deliveries in submission order, committed with the next round.
         var inserts: [Delivery] = []
+        /// Positions in `inserts` of `submit` calls (they wait for the commit
+        /// and submit again when it fails); the rest came from `enqueue` and
+        /// are kept until a commit succeeds.
+        var waited: [Range<Int>] = []
         var waiters: [CheckedContinuation<Void, any Error>] = []
         var finished: [Finished] = []
         var closed = false
+        /// Deliveries handed in and not yet committed (in the inbox, in the
+        /// commit under way, or kept after a failed one): the bound of
+        /// `enqueue`.
+        var uncommitted = 0
+        /// `enqueue` calls waiting for room, by ticket.
+        var roomWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        var nextTicket: UInt64 = 0
     }
+
+    /// At most this many deliveries wait for their commit; `enqueue` waits
+    /// beyond it (back-pressure to the source).
+    public let maxUncommitted: Int
 
     public convenience init(
         store: any DeliveryStore, client: HTTPClient, targets: [String: Target], version: String, logger: Logger,
@@ -77,8 +93,10 @@ public final class Dispatcher: Service {
 
     public init(
         store: any DeliveryStore, sender: DeliverySender, targets: [String: Target], version: String, logger: Logger,
-        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system
+        retention: Duration = .seconds(7 * 86400), shutdownGrace: Duration = .seconds(10), clock: PipelineClock = .system,
+        maxUncommitted: Int = 4096
     ) {
+        self.maxUncommitted = max(1, maxUncommitted)
         self.clock = clock
         self.wallAnchor = clock.wallMilliseconds
         self.monotonicAnchor = clock.monotonicNanoseconds()
@@ -108,7 +126,9 @@ public final class Dispatcher: Service {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             let accepted = inbox.withLock { box -> Bool in
                 guard !box.closed else { return false }
+                box.waited.append(box.inserts.count..<(box.inserts.count + deliveries.count))
                 box.inserts.append(contentsOf: deliveries)
+                box.uncommitted += deliveries.count
                 box.waiters.append(c)
                 return true
             }
@@ -144,6 +164,7 @@ public final class Dispatcher: Service {
                 }
                 group.cancelAll()
             }
+            self.closeInbox()
             let left = (try? await store.counts())?[.pending] ?? 0
             if left > 0 {
                 logger.notice("stopped; deliveries stay queued for the next start", metadata: ["pending": "\(left)"])

@@ -22,13 +22,27 @@ public final class MemoryDeliveryStore: DeliveryStore {
     /// Batches committed so far.
     public var commitCount: Int { state.withLock { $0.commits } }
 
-    public func isWritable() async -> Bool { true }
+    /// While true, every commit fails (a full or broken disk, for tests).
+    public let failingCommits = Atomic<Bool>(false)
 
-    public func commit(_ batch: StoreBatch) async throws {
+    /// Why a commit failed while `failingCommits` is set.
+    public struct CommitFailed: Error, CustomStringConvertible {
+        public var description: String { "disk I/O error (simulated)" }
+    }
+
+    public func isWritable() async -> Bool { !failingCommits.load(ordering: .relaxed) }
+
+    @discardableResult public func commit(_ batch: StoreBatch) async throws -> Int {
+        if failingCommits.load(ordering: .relaxed) { throw CommitFailed() }
         let now = clock.wallMilliseconds
-        state.withLock { s in
+        return state.withLock { s in
             s.commits += 1
-            for var d in batch.inserts where s.seqByID[d.id] == nil {
+            var skipped = 0
+            for var d in batch.inserts {
+                guard s.seqByID[d.id] == nil else {
+                    skipped += 1
+                    continue
+                }
                 d.seq = s.nextSeq
                 s.nextSeq += 1
                 s.rows[d.seq!] = d
@@ -48,6 +62,7 @@ public final class MemoryDeliveryStore: DeliveryStore {
                 if let a = o.attempt { s.attempts[d.id, default: []].append(a) }
             }
             for v in batch.callVars { s.callVars[v.callID, default: [:]][v.name] = (v.value, now) }
+            return skipped
         }
     }
 

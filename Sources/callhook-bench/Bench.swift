@@ -23,12 +23,43 @@ struct Bench {
             try await DeliveryBench.runChild(mode: args[2], sinkURL: args[3])
             return
         }
+        if args.count > 6 && args[1] == "pg-run" {
+            try await PostgresDeliveryBench.runChild(
+                mode: args[2], url: args[3], sinkURL: args[4], index: Int(args[5]) ?? 0, of: Int(args[6]) ?? 1)
+            return
+        }
+        if args.count > 1 && args[1] == "postgres" {
+            let (sink, port) = try startSink()
+            defer {
+                sink.terminate()
+                sink.waitUntilExit()
+            }
+            let url = "http://127.0.0.1:\(port)/bench"
+            let sqlite = try DeliveryBench.child(["delivery-run", "p3", url])
+            say(String(format: "P3 SQLite, 1 instance:       %8.0f deliveries/s (the same sink, this run)", sqlite.rate))
+            try await PostgresDeliveryBench.run(sinkURL: url, p3SQLite: sqlite.rate)
+            return
+        }
         if args.count > 1 && args[1] == "engine" {
             let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
             try EngineBench.run(callhook: callhook)
             return
         }
+        if args.count > 1 && args[1] == "engine-profile" {
+            try EngineBench.profile(rounds: Int(args.count > 2 ? args[2] : "") ?? 3)
+            return
+        }
+        if args.count > 1 && args[1] == "memory" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try await MemoryBench.run(callhook: callhook)
+            return
+        }
+        if args.count > 1 && args[1] == "decoder" {
+            DecoderBench.run()
+            return
+        }
         if args.count > 1 && args[1] == "ingest" {
+            // (POST /v1/events acknowledged rate; `e2e` measures it to nginx.)
             let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
             try await IngestBench.run(callhook: callhook, batches: Int(args.count > 2 ? args[2] : "") ?? 100)
             return
@@ -38,19 +69,38 @@ struct Bench {
             try await LookupBench.run(callhook: callhook, calls: Int(args.count > 2 ? args[2] : "") ?? 300)
             return
         }
-        let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 10
-        if args.count > 1 && args[1] == "agents" {
-            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+        let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? (BenchTable.quick ? 3 : 10)
+        let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+        switch args.count > 1 ? args[1] : "transport" {
+        case "agents":
             try await AgentBench.run(callhook: callhook, seconds: seconds, rate: args.count > 2 ? args[2] : "20")
-            return
+        case "table":
+            try BenchTable.run(bench: args[0])
+        case "e2e":
+            try await EndToEndBench.run(
+                callhook: callhook, count: Int(args.count > 2 ? args[2] : "") ?? 100_000, wrkSeconds: Int(seconds))
+        case "latency":
+            try await EndToEndBench.latency(
+                callhook: callhook, rate: Int(args.count > 2 ? args[2] : "") ?? 1000,
+                seconds: Int(args.count > 3 ? args[3] : "") ?? 20)
+        case "transport":
+            try await transport(seconds: seconds)
+        default:
+            say("unknown mode \(args[1]); modes: table, engine, engine-profile, decoder, memory, ingest, lookup, agents, transport, e2e, latency, postgres")
+            exit(2)
         }
-        let (sink, port) = try startSink()
-        defer {
-            sink.terminate()
-            sink.waitUntilExit()
-        }
-        let url = "http://127.0.0.1:\(port)/bench"
-        say("sink: Hummingbird on 127.0.0.1:\(port) (separate process), POST with a \(body.count)-byte JSON body")
+    }
+
+    /// The transport ceiling for P3 (the libcurl client with 1 and 64
+    /// requests in flight, and wrk, against one nginx), then P3 and P7
+    /// against the same nginx.
+    static func transport(seconds: Double) async throws {
+        let nginx = try NginxSink()
+        defer { nginx.stop() }
+        let url = nginx.url + "/bench"
+        say(
+            "sink: nginx on 127.0.0.1:\(nginx.port) (\(NginxSink.workers) worker), answering 204; POST with a \(body.count)-byte JSON body"
+        )
         say("each figure: requests completed in \(Int(seconds)) s\n")
 
         let client = HTTPClient()
@@ -67,6 +117,11 @@ struct Bench {
         row("libcurl client, 64 in flight", many)
         row("wrk, 2 threads, 64 connections", wrk)
         say(String(format: "\nratio client(64) / wrk: %.2f  (the transport ceiling for P3)", many / wrk))
+        BenchRow(
+            "CEIL", "transport ceiling: libcurl client, 64 in flight, vs wrk",
+            measured: String(format: "%.0f req/s (1 in flight: %.0f)", many, one), target: "—",
+            baseline: String(format: "wrk -t2 -c64: %.0f req/s", wrk), ratio: String(format: "%.2f", many / wrk)
+        ).emit()
         try DeliveryBench.run(sinkURL: url, wrk: wrk)
     }
 
@@ -83,7 +138,7 @@ struct Bench {
                     var n = 0
                     while ContinuousClock.now < end {
                         let r = try await client.execute(request(url))
-                        guard r.status == 200 else { throw BenchError(message: "sink answered \(r.status)") }
+                        guard (200..<300).contains(r.status) else { throw BenchError(message: "sink answered \(r.status)") }
                         n += 1
                     }
                     return n

@@ -19,12 +19,12 @@ import RuleEngine
 ///
 /// Each runs in a child process so its RSS is its own.
 enum DeliveryBench {
-    static let count = 100_000
+    static let count = Int(ProcessInfo.processInfo.environment["BENCH_DELIVERIES"] ?? "") ?? (BenchTable.quick ? 20_000 : 100_000)
     static let concurrency = Int(ProcessInfo.processInfo.environment["BENCH_CONCURRENCY"] ?? "") ?? 64
 
     /// The orchestrator: sink, wrk, then the two children.
     static func run(sinkURL: String, wrk: Double) throws {
-        say("\n== P3, P7: the durable dispatcher (SQLite queue, WAL) against the same sink")
+        say("\n== P3, P7: the durable dispatcher (SQLite queue, WAL) against the same nginx")
         say("target concurrency \(concurrency); \(count) deliveries each; POST with a \(Bench.body.count)-byte JSON body")
         let p3 = try child(["delivery-run", "p3", sinkURL])
         let p7 = try child(["delivery-run", "p7", sinkURL])
@@ -37,6 +37,18 @@ enum DeliveryBench {
                 format:
                     "P7 backlog drain:       %8.0f deliveries/s (%.2f of P3); peak RSS %.0f MB (target: within P6, <= 100 MB)",
                 p7.rate, p7.rate / p3.rate, p7.rssMB))
+        BenchRow(
+            "P3", "durable dispatcher → nginx, \(count) deliveries, concurrency \(concurrency)",
+            measured: String(format: "%.0f deliveries/s", p3.rate), target: "≥ 0.5 × wrk",
+            baseline: String(format: "wrk -t2 -c64: %.0f req/s", wrk), ratio: String(format: "%.2f", p3.rate / wrk),
+            verdict: BenchRow.met(p3.rate >= 0.5 * wrk)
+        ).emit()
+        BenchRow(
+            "P7", "backlog of \(count) pending drains",
+            measured: String(format: "%.0f deliveries/s, peak RSS %.0f MB", p7.rate, p7.rssMB), target: "P3 rate; RSS ≤ 100 MB",
+            baseline: String(format: "P3: %.0f deliveries/s", p3.rate), ratio: String(format: "%.2f", p7.rate / p3.rate),
+            verdict: BenchRow.met(p7.rate >= 0.9 * p3.rate && p7.rssMB <= 100)
+        ).emit()
     }
 
     static func child(_ args: [String]) throws -> (rate: Double, rssMB: Double) {

@@ -22,7 +22,7 @@ struct DeployConfigTests {
     func example() throws {
         let c = try Self.load("callhook.toml").get()
         #expect(c.source == .nfon)
-        #expect(c.nfon.username == "user" && c.nfon.account == "K1234")
+        #expect(c.nfon.count == 1 && c.nfon[0].username == "user" && c.nfon[0].account == "K1234")
         #expect(c.rules == "/etc/callhook/rules")
         #expect(c.data == "/var/lib/callhook")
         #expect(c.listen == "127.0.0.1:8080")

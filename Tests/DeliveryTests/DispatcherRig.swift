@@ -55,12 +55,12 @@ final class DispatcherRig {
     let dispatcher: Dispatcher
     var state = DispatchState()
 
-    init(targets toml: String, sender: DeliverySender? = nil) throws {
+    init(targets toml: String, sender: DeliverySender? = nil, maxUncommitted: Int = 4096) throws {
         let set = try RuleLoader.load([RuleLoader.File(path: "t.toml", text: toml)], environment: [:]).get()
         store = MemoryDeliveryStore(clock: time.clock)
         dispatcher = Dispatcher(
             store: store, sender: sender ?? fake.sender, targets: set.targets, version: "test", logger: Logger(label: "test"),
-            clock: time.clock)
+            clock: time.clock, maxUncommitted: maxUncommitted)
     }
 
     /// Queues deliveries (id, order key) for `target`, in this order.
