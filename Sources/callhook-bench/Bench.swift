@@ -86,7 +86,9 @@ struct Bench {
         case "transport":
             try await transport(seconds: seconds)
         default:
-            say("unknown mode \(args[1]); modes: table, engine, engine-profile, decoder, memory, ingest, lookup, agents, transport, e2e, latency, postgres")
+            say(
+                "unknown mode \(args[1]); modes: table, engine, engine-profile, decoder, memory, ingest, lookup, agents, "
+                    + "transport, e2e, latency, postgres")
             exit(2)
         }
     }
