@@ -157,14 +157,19 @@ public final class PostgresCluster: Sendable {
         }
     }
 
-    /// Marks every descriptor above 2 of this process close-on-exec.
-    static func closeOnExec() {
-        guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
-        for fd in fds.compactMap({ Int32($0) }) where fd > 2 {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and
+    /// later; Swift's Glibc module does not declare it): the child closes
+    /// every descriptor from 3 up. Nothing of this process is changed, so
+    /// `Foundation.Process` spawning at the same time in another test keeps
+    /// its own descriptors as they are (marking them close-on-exec here
+    /// made it lose track of its children).
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFrom: CloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
         }
-    }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
 
     static func chown(_ path: String, to user: String) -> Bool {
         guard let pw = getpwnam(user) else { return false }
@@ -187,7 +192,9 @@ public final class PostgresCluster: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of this process's: the server outlives the call and
         // would keep the tests' listening sockets open.
-        closeOnExec()
+        guard let closeFrom = Self.closeFrom, closeFrom(&actions, 3) == 0 else {
+            throw Failure(message: "posix_spawn_file_actions_addclosefrom_np is missing (glibc 2.34 or later is needed)")
+        }
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0
