@@ -5,8 +5,8 @@ SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: all build release demo test bench fuzz format lint deps deps-test deps-bench clean
-.PHONY: install install-files deps-deploy
+.PHONY: all build release demo test bench bench-postgres fuzz format lint deps deps-test deps-bench clean
+.PHONY: install install-files deps-deploy embed-rules
 
 all: build
 
@@ -25,8 +25,11 @@ deps:
 # What the tests use besides the build: openssl (self-signed TLS server),
 # python3 with PyYAML and jsonschema (OpenAPI conformance of the simulator)
 # and standardwebhooks (the reference check of webhook signatures);
+# Debian's postgresql (the tests of the PostgreSQL queue run a throw-away
+# server of their own: Tests/TestSupport/PostgresCluster.swift);
 # openapi-spec-validator and schemathesis keep docs/openapi.yaml true.
 deps-test: deps
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "==> installing postgresql (tests start their own server)"; $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
 	@command -v openssl >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq openssl >/dev/null; }
 	@python3 -c "import yaml, jsonschema, standardwebhooks" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema standardwebhooks
 	@python3 -c "import openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q openapi-spec-validator schemathesis
@@ -70,11 +73,27 @@ bench: deps-bench
 	$(SWIFT) build -c release --product callhook-bench
 	$(SWIFT) build -c release --product callhook
 	./.build/release/callhook-bench table
+	@echo "== caller lookup: added latency of a cached and of a 50 ms lookup"
+	./.build/release/callhook-bench lookup 300
+
+# P3 and P7 with the PostgreSQL queue (one and two instances on one
+# database) next to SQLite's P3 on the same sink, on a throw-away local
+# PostgreSQL.
+bench-postgres: deps-bench
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql >/dev/null; }
+	$(SWIFT) build -c release --product callhook-bench
+	./.build/release/callhook-bench postgres
 
 # Fuzzing: the SSE parser, event decoder, rule loader and template renderer,
 # 1,000,000 generated inputs each (CI runs the same tests with 3,000).
 fuzz: deps
 	FUZZ_ITERATIONS=$${FUZZ_ITERATIONS:-1000000} $(SWIFT) test -c release --filter Fuzz
+
+# The example rules compiled into the binary (`callhook demo` with no Rules/
+# on disk): regenerate after changing Rules/; a test fails while they differ.
+embed-rules:
+	python3 Scripts/embed-rules.py
+	$(SWIFT) format --in-place Sources/RuleEngine/ExampleRuleFiles.swift
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
@@ -91,12 +110,14 @@ SHARE   := $(DESTDIR)$(PREFIX)/share
 install: release install-files
 install-files:
 	install -D -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/callhook
-	install -d $(SHARE)/callhook/rules $(SHARE)/doc/callhook/Deploy/kubernetes
+	install -d $(SHARE)/callhook/rules $(SHARE)/doc/callhook/Deploy/kubernetes/scale-out $(SHARE)/doc/callhook/Deploy/postgres
 	install -m 644 Rules/* $(SHARE)/callhook/rules/
 	cp -R docs/. $(SHARE)/doc/callhook/
 	install -m 644 README.md $(SHARE)/doc/callhook/
 	install -m 644 Deploy/callhook.toml Deploy/container.toml Deploy/Containerfile $(SHARE)/doc/callhook/Deploy/
 	install -m 644 Deploy/kubernetes/*.yaml $(SHARE)/doc/callhook/Deploy/kubernetes/
+	install -m 644 Deploy/kubernetes/scale-out/*.yaml $(SHARE)/doc/callhook/Deploy/kubernetes/scale-out/
+	install -m 644 Deploy/postgres/* $(SHARE)/doc/callhook/Deploy/postgres/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|/usr/local|$(PREFIX)|g' Deploy/callhook.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/callhook.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/callhook.service

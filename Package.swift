@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // libcurl, from the system (Debian: libcurl4-openssl-dev).
@@ -84,6 +86,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The delivery queue in PostgreSQL, shared by several instances.
+        .target(
+            name: "PostgresQueue",
+            dependencies: [
+                "Delivery", "RuleEngine", "Calls",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // SSE parser, NFON client.
         .target(
             name: "Feeds",
@@ -134,7 +150,8 @@ let package = Package(
         .target(
             name: "Callhook",
             dependencies: [
-                "Calls", "RuleEngine", "Delivery", "Feeds", "Simulator", "Curl", "Server", "Agents", "Lookup",
+                "Calls", "RuleEngine", "Delivery", "PostgresQueue", "Feeds", "Simulator", "Curl", "Server", "Agents",
+                "Lookup",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -159,7 +176,8 @@ let package = Package(
         .executableTarget(
             name: "callhook-bench",
             dependencies: [
-                "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery", "Agents", "Feeds",
+                "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery", "Agents", "Feeds", "PostgresQueue",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -188,6 +206,13 @@ let package = Package(
             name: "DeliveryTests",
             dependencies: [
                 "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PostgresQueueTests",
+            dependencies: [
+                "PostgresQueue", "Delivery", "RuleEngine", "Calls", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "Calls"], swiftSettings: strict),

@@ -1,5 +1,9 @@
 import COpenSSL
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension AgentPage {
     /// A `Content-Security-Policy` for the page: its one inline style and

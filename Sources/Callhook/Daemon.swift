@@ -6,6 +6,7 @@ import Feeds
 import Foundation
 import Logging
 import Metrics
+import PostgresQueue
 import Prometheus
 import RuleEngine
 import Server
@@ -64,16 +65,15 @@ public struct Daemon: Sendable {
         case .failure(let e): throw Failure.invalid("the rules in \(config.rules) do not load:\n\(e)")
         }
         for w in rules.warnings { logger.warning("\(w.description)") }
-        guard let queuePath = config.queuePath else {
-            throw Failure.invalid(
-                "[queue] url: the PostgreSQL queue is not available in this version; use sqlite:PATH or leave url unset")
-        }
-        let store: SQLiteDeliveryStore
+        let queue: QueueStore
         do {
-            store = try SQLiteDeliveryStore(path: queuePath, clock: clock)
+            queue = try await QueueStore.open(config, clock: clock, logger: logger)
+        } catch let e as PostgresQueueURL.Invalid {
+            throw Failure.invalid(e.description)
         } catch {
             throw Failure.runtime("\(error)")
         }
+        let store = queue.store
         guard let address = DurationText.parseAddress(config.listen) else {
             throw Failure.invalid("[server] listen: expected host:port, got \(config.listen)")
         }
@@ -86,9 +86,14 @@ public struct Daemon: Sendable {
         // With no source configured, HTTP ingest is the source (metrics: `ingest`).
         let sourceName = config.source == .none ? "ingest" : config.source.rawValue
         let activeCalls = ActiveCalls()
+        // NFON accounts count their source metrics themselves (`nfon:K1234`).
         let pipeline = Pipeline(
-            rules: rules, dispatcher: dispatcher, logger: logger, source: sourceName, observer: activeCalls.record, clock: clock,
-            lookup: PipelineLookups.using(client))
+            rules: rules, dispatcher: dispatcher, logger: logger, source: config.source == .nfon ? nil : sourceName,
+            observer: activeCalls.record, clock: clock, lookup: PipelineLookups.using(client))
+        let accounts =
+            config.source == .nfon
+            ? NFONAccount.all(config.nfon, version: version, client: client, pipeline: pipeline, logger: logger, clock: clock)
+            : []
         await pipeline.setCallBounds(maxRing: config.calls.maxRing, maxTalk: config.calls.maxTalk)
         // HTTP ingest is up with the server: `callhook_source_connected{source="ingest"} 1`.
         if config.source == .none { await pipeline.receive(.connected(true)) }
@@ -106,8 +111,12 @@ public struct Daemon: Sendable {
             host: address.host, port: address.port, registry: registry, logger: logger, api: api
         ) {
             var reasons: [String] = []
-            if !(await store.isWritable()) { reasons.append("the delivery queue is not writable") }
-            if source != .none && !pipeline.stats.connected { reasons.append("the \(source.rawValue) source is not connected") }
+            if let reason = await queue.unavailable() { reasons.append(reason) }
+            if source == .nfon {
+                reasons += accounts.compactMap(\.notReady)
+            } else if source != .none && !pipeline.stats.connected {
+                reasons.append("the \(source.rawValue) source is not connected")
+            }
             return Readiness(reasons: reasons)
         }
 
@@ -117,23 +126,22 @@ public struct Daemon: Sendable {
             await pipeline.attachAgents(agentHub)
         }
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: server.application()), .init(service: dispatcher), .init(service: reloader),
+        // The queue's own service first: a group stops in reverse order, so
+        // it stops after the dispatcher wrote its last outcomes.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = queue.service.map { [.init(service: $0)] } ?? []
+        services += [
+            // Lookups after the dispatcher: at shutdown they finish first and
+            // their calls' requests are queued while it still takes them.
+            .init(service: server.application()), .init(service: dispatcher),
+            .init(service: ClosureService { await pipeline.runLookups() }), .init(service: reloader),
             .init(service: ClosureService { await pipeline.runSweeps() }),
         ]
         if let agentHub { services.append(.init(service: AgentHubService(hub: agentHub))) }
         switch config.source {
         case .none: break
         case .nfon:
-            var nfon = NFONOptions(
-                baseURL: config.nfon.baseURL, username: config.nfon.username, password: config.nfon.password,
-                account: config.nfon.account)
-            nfon.version = version
-            nfon.lineStates = config.nfon.lineStates
-            nfon.directoryRefresh = config.nfon.directoryRefresh
-            nfon.idleTimeout = config.nfon.idleTimeout
-            services.append(
-                .init(service: NFONSource(options: nfon, client: client, sink: pipeline, logger: logger, clock: clock)))
+            // One service per account: one account's failures never stall another.
+            services += accounts.map { .init(service: $0.source) }
         case .simulator:
             var sim = SimulatorOptions()
             sim.port = 0
@@ -163,8 +171,10 @@ public struct Daemon: Sendable {
                     log.notice(
                         "callhook running",
                         metadata: [
-                            "version": "\(version)", "source": "\(sourceName)", "listen": "\(address.host):\(port)",
-                            "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "queue": "\(queuePath)",
+                            "version": "\(version)",
+                            "source": "\(accounts.isEmpty ? sourceName : accounts.map(\.name).joined(separator: ","))",
+                            "listen": "\(address.host):\(port)",
+                            "rules": "\(rules.rules.count)", "targets": "\(rules.targets.count)", "queue": "\(queue.location)",
                         ])
                     try? await gracefulShutdown()
                 }))
@@ -174,7 +184,8 @@ public struct Daemon: Sendable {
             services.append(
                 .init(
                     service: LiveStatus(console: liveStatus) {
-                        LiveStatus.daemonLine(source: sourceName, pipeline: stats, delivery: deliveries)
+                        LiveStatus.daemonLine(
+                            source: sourceName, accounts: accounts.map(\.status), pipeline: stats, delivery: deliveries)
                     }))
         }
         let group = ShutdownPolicy.group(services, logger: logger)

@@ -1,13 +1,18 @@
 import Calls
+import Delivery
+import RuleEngine
 import Synchronization
 
-/// Delivery ids: time-ordered and unique (UUIDv7 layout: 48 bits of
-/// milliseconds, then random bits), so ids sort by creation.
+/// Delivery ids. The pipeline derives them from the request's identity
+/// (`derived`, a name-based UUID); `make` gives time-ordered random ones
+/// (UUIDv7 layout: 48 bits of milliseconds, then random bits).
 ///
 /// The random bits come from a SplitMix64 generator seeded once from the
-/// system's generator: one id per rendered request, on the event path,
-/// costs no system call and no allocation besides the string.
+/// system's generator: no system call and no allocation besides the string.
 public enum DeliveryID {
+    /// The same identity always gives the same id (docs/delivery.md).
+    public static func derived(_ identity: RequestIdentity) -> String { NameBasedUUID.make(identity.canonical) }
+
     private static let state = Mutex<UInt64>(
         {
             var rng = SystemRandomNumberGenerator()

@@ -80,7 +80,8 @@ public struct Demo: Sendable {
         let sinkApp = sink.application(agentRoutes: agents.routes)
         let group = ShutdownPolicy.group(
             [
-                .init(service: sinkApp), .init(service: dispatcher), .init(service: simulator),
+                .init(service: sinkApp), .init(service: dispatcher),
+                .init(service: ClosureService { await pipeline.runLookups() }), .init(service: simulator),
                 .init(
                     service: ClosureService {
                         try await self.startSource(simulator, sink, rules, client, pipeline, dispatcher)

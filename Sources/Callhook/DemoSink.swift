@@ -8,9 +8,15 @@ import Synchronization
 
 /// The demo's local HTTP receiver: every target is redirected here, and it
 /// prints each request it receives (method, path, pretty JSON body).
+///
+/// It answers a peoplefone CONNECTOR workflow request (a JSON body of just
+/// `{"inputs": {…}}`) as a CRM would, with `{"id", "url"}` of a new object,
+/// so the demo shows the id chain: the call's next workflow request carries
+/// that id as `inputs.id`.
 public final class DemoSink: Sendable {
     public let listening = PortAnnouncer()
     private let received = Atomic<Int>(0)
+    private let workflows = Atomic<Int>(0)
     private let console: Console
     private let host: String
     private let port: Int
@@ -32,22 +38,33 @@ public final class DemoSink: Sendable {
         agentRoutes?.add(to: router)
         for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
             router.on("**", method: method) { request, _ -> Response in
-                let body = try await request.body.collect(upTo: 1 << 20)
-                self.record(request, body: Data(buffer: body))
+                let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
+                let answer = self.answer(to: body)
+                self.record(request, body: body, answer: answer)
                 return Response(
                     status: .ok, headers: [.contentType: "application/json"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: answer ?? #"{"ok":true}"#)))
             }
         }
         return LoopbackServer.application(
             router: router, host: host, port: port, name: "callhook-demo-sink", announcer: listening, logger: logger)
     }
 
-    private func record(_ request: Request, body: Data) {
+    /// The answer to a workflow request; nil for any other request.
+    func answer(to body: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], object.count == 1,
+            object["inputs"] is [String: Any]
+        else { return nil }
+        let n = workflows.add(1, ordering: .relaxed).newValue
+        return #"{"id":"CF-\#(n)","url":"https://crm.example.com/callflows/CF-\#(n)"}"#
+    }
+
+    private func record(_ request: Request, body: Data, answer: String?) {
         let n = received.add(1, ordering: .relaxed).newValue
         var text = "── #\(n) \(request.method.rawValue) \(request.uri.string)"
         if let name = HTTPField.Name("Idempotency-Key"), let key = request.headers[name] { text += "   delivery \(key)" }
         text += "\n" + Self.pretty(body, contentType: request.headers[.contentType] ?? "")
+        if let answer { text += "\n   answered " + answer }
         console.print(text)
     }
 

@@ -28,9 +28,15 @@ public struct LiveStatus: Service {
         console.finishStatus()
     }
 
-    /// The daemon's line: source state, events, matches, deliveries, queue.
-    static func daemonLine(source: String, pipeline: PipelineStats, delivery: DeliveryStats) -> String {
-        let state = source == "none" ? "no source" : "\(source) \(pipeline.connected ? "connected" : "disconnected")"
+    /// The daemon's line: source state (each NFON account's, in `accounts`),
+    /// events, matches, deliveries, queue.
+    static func daemonLine(
+        source: String, accounts: [String] = [], pipeline: PipelineStats, delivery: DeliveryStats
+    ) -> String {
+        let state =
+            !accounts.isEmpty
+            ? accounts.joined(separator: " · ")
+            : source == "none" ? "no source" : "\(source) \(pipeline.connected ? "connected" : "disconnected")"
         return
             "▶ \(state) · calls \(pipeline.calls) · events \(pipeline.events) · matches \(pipeline.matches) · deliveries \(delivery.delivered) (dead \(delivery.dead)) · queue \(delivery.pending)"
     }

@@ -10,7 +10,9 @@ extension Pipeline {
     /// waits (a slow agent is disconnected), so neither does the pipeline.
     func publishToAgents(_ result: EngineResult) {
         guard let hub = agentHub,
-            let event = AgentEvent.from(result, rules: engine.rules, directory: engine.directory)
+            let event = AgentEvent.from(
+                result, rules: engine.rules,
+                directory: engine.directory(for: result.event?.leg.key.customer ?? result.lineChange?.customer ?? ""))
         else { return }
         hub.publish(event)
     }

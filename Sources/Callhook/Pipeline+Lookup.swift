@@ -1,26 +1,50 @@
 import Calls
 import Lookup
 import RuleEngine
+import ServiceLifecycle
 
 extension Pipeline {
     /// Parks a call event behind its call's lookup: the first event of a
-    /// call with an external remote party starts the lookup in a task of its
-    /// own, and it and the call's later events wait (in order) until the
-    /// result is in. Other calls go on meanwhile. Returns true when parked.
+    /// call with an external remote party hands the lookup to `runLookups`,
+    /// and it and the call's later events wait (in order) until the result
+    /// is in. Other calls go on meanwhile. Returns true when parked; false
+    /// when there is nothing to look up, or lookups have stopped (shutdown):
+    /// then the event goes on with the number only.
     func park(_ call: CallEvent, arrival: EventTime) -> Bool {
         if lookups.parked[call.uuid] != nil {
             lookups.parked[call.uuid]?.append((call, arrival))
             return true
         }
         guard let service = lookups.service, let number = engine.lookupCandidate(call) else { return false }
-        lookups.parked[call.uuid] = [(call, arrival)]
         let n = LookupNumber(e164: number.e164, digits: number.digits, national: number.national)
-        let callID = call.uuid
-        Task {
-            let outcome = await service.lookup(n)
-            await self.resume(callID: callID, outcome: outcome)
+        guard case .enqueued = lookups.requests.yield(.init(callID: call.uuid, number: n, service: service)) else {
+            return false
         }
+        lookups.parked[call.uuid] = [(call, arrival)]
         return true
+    }
+
+    /// Runs the lookups `park` hands over, each in a child task of this
+    /// service's own task group, until graceful shutdown. Then it starts no
+    /// more, and returns once those in flight have answered or timed out
+    /// (each within its `timeout`) and their calls' parked events are
+    /// handled and queued; the dispatcher is listed before this service, so
+    /// it still takes them. Cancelled, each lookup ends at once as
+    /// unavailable and the events go on with the number only.
+    public func runLookups() async {
+        let (requests, input) = (lookups.pending, lookups.requests)
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await request in requests {
+                    group.addTask {
+                        let outcome = await request.service.lookup(request.number)
+                        await self.resume(callID: request.callID, outcome: outcome)
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            input.finish()
+        }
     }
 
     /// Hands the lookup result to the engine and processes the parked

@@ -61,8 +61,7 @@ extension Pipeline {
     /// Counts, logs and hands on one reconciled `ended`.
     private func finish(_ result: EngineResult) async {
         if let leg = result.event?.leg, let reason = leg.reconciledBy {
-            if reconcileMetrics == nil { reconcileMetrics = ReconcileMetrics(source: metrics.source) }
-            reconcileMetrics?.reconciled(reason)
+            reconcileMetrics.reconciled(reason, source: metrics.source ?? "nfon:" + leg.key.customer)
             logger.notice(
                 "call ended as lost: its hang-up was not seen",
                 metadata: [
@@ -76,8 +75,7 @@ extension Pipeline {
 
     /// A real hang-up for a leg already ended as `lost`: fires nothing.
     func noteLateHangup(_ call: CallEvent) {
-        if reconcileMetrics == nil { reconcileMetrics = ReconcileMetrics(source: metrics.source) }
-        reconcileMetrics?.lateHangup()
+        reconcileMetrics.lateHangup(source: metrics.source ?? "nfon:" + (call.customer ?? ""))
         logger.info(
             "late hang-up of a call already ended as lost; nothing fired",
             metadata: ["call.id": "\(call.uuid)", "extension": "\(call.extension ?? "")"])

@@ -16,7 +16,7 @@ public actor Pipeline: EventSink {
     public nonisolated let stats = PipelineStats()
     /// Silent legs and retention: see Pipeline+Reconcile.swift.
     var lastSweep = EventTime(nanoseconds: 0)
-    var reconcileMetrics: ReconcileMetrics?
+    var reconcileMetrics = ReconcileMetrics()
     var metrics: PipelineMetrics
     /// Called with each engine result (the demo prints nothing from here;
     /// tests and `callhook run` logging use it).
@@ -31,15 +31,16 @@ public actor Pipeline: EventSink {
     /// Caller lookup: the service and the events parked behind a lookup.
     var lookups: PipelineLookups
 
-    /// - Parameter source: the source's name in metrics (`nfon`, `simulator`, `ingest`).
+    /// - Parameter source: the source's name in metrics (`simulator`, `ingest`);
+    ///   nil when the sources are counted by `AccountSink`s (NFON accounts).
     public init(
-        rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String = "nfon",
+        rules: RuleSet, dispatcher: Dispatcher, logger: Logger, source: String? = "nfon",
         observer: (@Sendable (EngineResult) -> Void)? = nil, clock: PipelineClock = .system,
         lookup: PipelineLookups.Factory? = nil
     ) {
         self.clock = clock
         self.lookups = PipelineLookups(factory: lookup, rules: rules.lookup)
-        self.engine = CallEngine(rules: rules, makeDeliveryID: DeliveryID.make)
+        self.engine = CallEngine(rules: rules, deliveryID: DeliveryID.derived)
         self.metrics = PipelineMetrics(source: source)
         self.dispatcher = dispatcher
         self.logger = logger
@@ -65,8 +66,8 @@ public actor Pipeline: EventSink {
             if let result = engine.process(line: state, snapshot: snapshot, arrival: arrival, now: clock.wallTime()) {
                 await handle(result)
             }
-        case .directory(let d):
-            engine.directory = d
+        case .directory(let d, let customer):
+            engine.setDirectory(d, customer: customer)
         case .connected(let up):
             // The source says `false` each time it is about to reconnect.
             stats.connectedFlag.store(up, ordering: .relaxed)

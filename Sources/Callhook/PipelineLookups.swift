@@ -6,6 +6,13 @@ import RuleEngine
 /// The pipeline's caller lookup: the service for the rule set's `[lookup]`
 /// and the call events parked while their call's lookup runs.
 public struct PipelineLookups: Sendable {
+    /// A lookup for `runLookups` to run: a call's remote number.
+    struct Request: Sendable {
+        var callID: String
+        var number: LookupNumber
+        var service: LookupService
+    }
+
     /// Makes the service for a `[lookup]` (the libcurl client in the daemon,
     /// a closure in tests).
     public typealias Factory = @Sendable (Lookup.LookupSettings) -> LookupService
@@ -16,9 +23,14 @@ public struct PipelineLookups: Sendable {
     var parked: [String: [(event: CallEvent, arrival: EventTime)]] = [:]
     /// Ingest batches waiting for a call's parked events to be handled.
     var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// Lookups handed to `Pipeline.runLookups`, in the order calls began;
+    /// finished at graceful shutdown, after which no lookup starts.
+    let pending: AsyncStream<Request>
+    let requests: AsyncStream<Request>.Continuation
 
     init(factory: Factory?, rules: RuleEngine.LookupSettings?) {
         self.factory = factory
+        (pending, requests) = AsyncStream.makeStream(of: Request.self)
         update(rules)
     }
 

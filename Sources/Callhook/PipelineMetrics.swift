@@ -3,18 +3,19 @@ import Metrics
 /// The event, rule and source metrics of runtime.md, through swift-metrics.
 /// Handles are made once per label set; kept in the pipeline actor.
 struct PipelineMetrics {
-    let source: String
+    /// nil: the sources count themselves (`SourceMetrics`, one per account).
+    let source: String?
     private var events: [String: Counter] = [:]
     private var matches: [String: Counter] = [:]
     private var errors: [String: Counter] = [:]
-    private let connected: Gauge
-    private let reconnects: Counter
+    private let connected: Gauge?
+    private let reconnects: Counter?
 
-    init(source: String) {
+    init(source: String?) {
         self.source = source
-        connected = Gauge(label: "callhook_source_connected", dimensions: [("source", source)])
-        reconnects = Counter(label: "callhook_source_reconnects_total", dimensions: [("source", source)])
-        connected.record(0)
+        connected = source.map { Gauge(label: "callhook_source_connected", dimensions: [("source", $0)]) }
+        reconnects = source.map { Counter(label: "callhook_source_reconnects_total", dimensions: [("source", $0)]) }
+        connected?.record(0)
     }
 
     mutating func event(phase: String) {
@@ -30,6 +31,7 @@ struct PipelineMetrics {
     }
 
     mutating func error(kind: String) {
+        guard let source else { return }
         if errors[kind] == nil {
             errors[kind] = Counter(
                 label: "callhook_source_errors_total", dimensions: [("source", source), ("kind", kind)])
@@ -40,7 +42,7 @@ struct PipelineMetrics {
     /// `up`: the calls stream connected; `false` comes before each reconnect
     /// (after a drop or a failed attempt) and counts one.
     func connection(up: Bool) {
-        connected.record(up ? 1 : 0)
-        if !up { reconnects.increment() }
+        connected?.record(up ? 1 : 0)
+        if !up { reconnects?.increment() }
     }
 }

@@ -63,48 +63,60 @@ public struct CallTracker: Sendable {
         let isAnswer = state == "answer"
         let isEnd = state == "hangup" || state == "end"
 
-        var leg: CallLeg
         var out: [CallPhaseEvent] = []
-        // One hash for a known leg: read and write back through its index.
-        let slot = legs.index(forKey: key)
-        if slot == nil, tombstones[key] != nil {
+        // A known leg is changed in place (one hash, no copy of the leg
+        // into and out of the table).
+        if let slot = legs.index(forKey: key) {
+            Self.update(&legs.values[slot], with: event, time: time, arrival: arrival)
+            if Self.advance(&legs.values[slot], state: state, error: event.error, time: time, out: &out) {
+                lateHangupCount += 1
+            }
+            return out
+        }
+        if !tombstones.isEmpty, let buried = tombstones[key] {
             // Callhook ended this leg as `lost` and has let go of it since:
             // whatever comes now fires nothing.
             if isEnd { lateHangupCount += 1 }
-            tombstones[key] = max(tombstones[key]!, arrival)
+            tombstones[key] = max(buried, arrival)
             return out
         }
-        if let slot {
-            leg = legs.values[slot]
-            leg.lastSeen = max(leg.lastSeen, time)
-            leg.lastArrival = max(leg.lastArrival, arrival)
-            leg.merge(event)
-        } else {
-            // A PBX that sends no direction: an event whose caller is the
-            // extension is outbound, else inbound.
-            let direction =
-                event.direction ?? (event.caller != nil && event.caller == event.extension ? .outbound : .inbound)
-            let sawStart = !(isAnswer || isEnd)
-            leg = CallLeg(
-                key: key, direction: direction, caller: event.caller ?? "", callerContext: event.callerContext,
-                callee: event.callee ?? "", calleeContext: event.calleeContext, callerName: event.callerName,
-                calleeName: event.calleeName, started: time, answeredAt: nil, endedAt: nil, partial: !sawStart,
-                cause: nil, error: nil, lastSeen: time, lastArrival: arrival, fired: [])
-            if sawStart {
-                // inbound: the first ring; outbound: the first event of any kind.
-                if direction == .outbound || state == "ring" {
-                    let phase: Phase = direction == .inbound ? .incoming : .outgoing
-                    leg.fired.insert(phase)
-                    out.append(CallPhaseEvent(phase: phase, leg: leg, time: time))
-                }
+        // A PBX that sends no direction: an event whose caller is the
+        // extension is outbound, else inbound.
+        let direction = event.direction ?? (event.caller != nil && event.caller == event.extension ? .outbound : .inbound)
+        let sawStart = !(isAnswer || isEnd)
+        var leg = CallLeg(
+            key: key, direction: direction, caller: event.caller ?? "", callerContext: event.callerContext,
+            callee: event.callee ?? "", calleeContext: event.calleeContext, callerName: event.callerName,
+            calleeName: event.calleeName, started: time, answeredAt: nil, endedAt: nil, partial: !sawStart,
+            cause: nil, error: nil, lastSeen: time, lastArrival: arrival, fired: [])
+        if sawStart {
+            // inbound: the first ring; outbound: the first event of any kind.
+            if direction == .outbound || state == "ring" {
+                let phase: Phase = direction == .inbound ? .incoming : .outgoing
+                leg.fired.insert(phase)
+                out.append(CallPhaseEvent(phase: phase, leg: leg, time: time))
             }
         }
+        if Self.advance(&leg, state: state, error: event.error, time: time, out: &out) { lateHangupCount += 1 }
+        legs[key] = leg
+        return out
+    }
 
-        if leg.fired.contains(.ended) {
-            if isEnd && leg.reconciled { lateHangupCount += 1 }
-            if let slot { legs.values[slot] = leg } else { legs[key] = leg }
-            return out
-        }
+    /// A known leg takes a later event's times and what it knows.
+    private static func update(_ leg: inout CallLeg, with event: CallEvent, time: EventTime, arrival: EventTime) {
+        leg.lastSeen = max(leg.lastSeen, time)
+        leg.lastArrival = max(leg.lastArrival, arrival)
+        leg.merge(event)
+    }
+
+    /// The phases a state fires for a leg; true when it is the hang-up of a
+    /// leg callhook had already ended as `lost`.
+    private static func advance(
+        _ leg: inout CallLeg, state: String, error: String?, time: EventTime, out: inout [CallPhaseEvent]
+    ) -> Bool {
+        let isAnswer = state == "answer"
+        let isEnd = state == "hangup" || state == "end"
+        if leg.fired.contains(.ended) { return isEnd && leg.reconciled }
         if !leg.partial && leg.direction == .inbound && state == "ring" && !leg.fired.contains(.incoming)
             && !leg.fired.contains(.answered)
         {
@@ -119,8 +131,8 @@ public struct CallTracker: Sendable {
         }
         if isEnd {
             leg.endedAt = time
-            leg.error = event.error
-            leg.cause = Self.cause(direction: leg.direction, answered: leg.answered, error: event.error)
+            leg.error = error
+            leg.cause = Self.cause(direction: leg.direction, answered: leg.answered, error: error)
             leg.fired.insert(.ended)
             out.append(CallPhaseEvent(phase: .ended, leg: leg, time: time))
             if leg.direction == .inbound && !leg.answered && !leg.partial {
@@ -128,8 +140,7 @@ public struct CallTracker: Sendable {
                 out.append(CallPhaseEvent(phase: .missed, leg: leg, time: time))
             }
         }
-        if let slot { legs.values[slot] = leg } else { legs[key] = leg }
-        return out
+        return false
     }
 
     /// The normalized end cause (runtime.md, "Call tracker").

@@ -68,6 +68,68 @@ extension EventTime {
     public func rfc3339(offsetSeconds: Int = 0, fraction: Bool = true) -> String {
         let local = nanoseconds + Int64(offsetSeconds) * 1_000_000_000
         let secs = local >= 0 ? local / 1_000_000_000 : (local - 999_999_999) / 1_000_000_000
+        let nanos = Int(local - secs * 1_000_000_000)
+        let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
+        let rem = Int(secs - days * 86_400)
+        let (y, m, d) = Self.civilFromDays(Int(days))
+        let offsetMinutes = abs(offsetSeconds) / 60
+        guard (0...9999).contains(y), offsetMinutes < 100 * 60 else {
+            return slowRFC3339(offsetSeconds: offsetSeconds, fraction: fraction)
+        }
+        // One allocation: at most "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM".
+        return String(unsafeUninitializedCapacity: 35) { buffer in
+            var i = 0
+            func put(_ v: Int, _ width: Int) {
+                var v = v
+                var k = i + width - 1
+                while k >= i {
+                    buffer[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                    v /= 10
+                    k -= 1
+                }
+                i += width
+            }
+            func put(_ b: UInt8) {
+                buffer[i] = b
+                i += 1
+            }
+            put(y, 4)
+            put(0x2D)
+            put(m, 2)
+            put(0x2D)
+            put(d, 2)
+            put(0x54)
+            put(rem / 3600, 2)
+            put(0x3A)
+            put(rem / 60 % 60, 2)
+            put(0x3A)
+            put(rem % 60, 2)
+            if fraction && nanos != 0 {
+                put(0x2E)
+                var digits = 9
+                var n = nanos
+                while n % 10 == 0 {
+                    n /= 10
+                    digits -= 1
+                }
+                put(n, digits)
+            }
+            if offsetSeconds == 0 {
+                put(0x5A)
+            } else {
+                put(offsetSeconds < 0 ? 0x2D : 0x2B)
+                put(offsetMinutes / 60, 2)
+                put(0x3A)
+                put(offsetMinutes % 60, 2)
+            }
+            return i
+        }
+    }
+
+    /// The same text for years outside 0…9999 and offsets of 100 hours or more.
+    func slowRFC3339(offsetSeconds: Int, fraction: Bool) -> String {
+        let local = nanoseconds + Int64(offsetSeconds) * 1_000_000_000
+        let secs = local >= 0 ? local / 1_000_000_000 : (local - 999_999_999) / 1_000_000_000
         let nanos = local - secs * 1_000_000_000
         let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
         let rem = Int(secs - days * 86_400)

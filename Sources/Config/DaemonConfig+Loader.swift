@@ -82,7 +82,10 @@ struct ConfigLoader {
                 }
             }
             config.retention = queue.duration("retention") ?? config.retention
-            queue.finish(known: ["url", "retention"])
+            if let lease = queue.duration("lease") {
+                if lease < .seconds(1) { queue.problem("lease", "must be at least 1s") } else { config.queueLease = lease }
+            }
+            queue.finish(known: ["url", "retention", "lease"])
             root.absorb(queue)
         }
         if var calls = root.table("calls", prefix: "[calls] ") {
@@ -105,34 +108,7 @@ struct ConfigLoader {
                     "must be one of nfon, simulator, none" + suggestion(k, DaemonConfig.SourceKind.allCases.map(\.rawValue)))
             }
         }
-        if var n = source.table("nfon", prefix: "[source.nfon] ") {
-            config.nfon.baseURL = string(&n, "base_url") ?? ""
-            config.nfon.username = string(&n, "username") ?? ""
-            config.nfon.password = string(&n, "password") ?? ""
-            config.nfon.account = string(&n, "account") ?? ""
-            config.nfon.lineStates = n.bool("line_states") ?? true
-            config.nfon.directoryRefresh = n.duration("directory_refresh") ?? config.nfon.directoryRefresh
-            config.nfon.idleTimeout = n.duration("idle_timeout") ?? config.nfon.idleTimeout
-            n.finish(known: [
-                "base_url", "username", "password", "account", "line_states", "directory_refresh", "idle_timeout",
-            ])
-            if config.source == .nfon {
-                for (key, value) in [
-                    ("base_url", config.nfon.baseURL), ("username", config.nfon.username),
-                    ("password", config.nfon.password), ("account", config.nfon.account),
-                ] where value.isEmpty {
-                    n.problem(key, "is required when [source] kind = \"nfon\"")
-                }
-            }
-            source.absorb(n)
-        } else if config.source == .nfon {
-            for key in ["base_url", "username", "password", "account"] {
-                problems.append(
-                    RuleProblem(
-                        file: path, at: source.table.position, key: "[source.nfon] \(key)",
-                        message: "is required when [source] kind = \"nfon\""))
-            }
-        }
+        loadNFON(&source, into: &config)
         if var s = source.table("simulator", prefix: "[source.simulator] ") {
             if let r = s.string("rate") {
                 if let rate = DurationParser.parseRate(r) {

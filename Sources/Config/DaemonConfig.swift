@@ -6,18 +6,6 @@ public struct DaemonConfig: Sendable {
         case nfon, simulator, none
     }
 
-    /// `[source.nfon]`.
-    public struct NFON: Sendable {
-        public var baseURL = ""
-        public var username = ""
-        public var password = ""
-        public var account = ""
-        public var lineStates = true
-        public var directoryRefresh: Duration = .seconds(15 * 60)
-        public var idleTimeout: Duration = .seconds(90)
-        public init() {}
-    }
-
     /// `[source.simulator]`: the built-in simulator as the source.
     public struct SimulatorSource: Sendable {
         public var rate: Double = 1
@@ -28,7 +16,8 @@ public struct DaemonConfig: Sendable {
     public var rules = "Rules"
     public var data = "callhook-data"
     public var source: SourceKind = .none
-    public var nfon = NFON()
+    /// `[source.nfon]` or `[[source.nfon]]`: one entry per K-account.
+    public var nfon: [NFON] = []
     public var simulator = SimulatorSource()
     public var listen = "127.0.0.1:8080"
     public var adminToken: String?
@@ -42,6 +31,8 @@ public struct DaemonConfig: Sendable {
     /// `sqlite:PATH` or `postgres://…`; nil: `sqlite:` under `data`.
     public var queueURL: String?
     public var retention: Duration = .seconds(7 * 86400)
+    /// `[queue] lease`: how long a PostgreSQL claim holds a delivery for one instance.
+    public var queueLease: Duration = .seconds(30)
     /// `[calls]`: when callhook ends a silent call leg itself.
     public var calls = Calls()
     /// Values that came from the environment: never printed.

@@ -61,7 +61,8 @@ public struct Delivery: Sendable {
         nextAttemptAt = now
     }
 
-    init(
+    /// A row as a store reads it back.
+    public init(
         seq: Int64?, id: String, rule: String, target: String, phase: String, callID: String, orderKey: String, method: String,
         url: String, headers: [(name: String, value: String)], body: [UInt8]?, lateBound: LateBoundRequest?,
         bodyEscaping: Escaping,

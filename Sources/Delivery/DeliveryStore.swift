@@ -1,18 +1,22 @@
-/// Where the queue lives. SQLite today; the PostgreSQL store of the
-/// scale-out work implements the same operations.
+/// Where the queue lives: SQLite (one instance) or PostgreSQL (several
+/// instances sharing it); both implement the same operations.
 ///
 /// Times are milliseconds since the epoch.
 public protocol DeliveryStore: Sendable {
     /// Whether a write transaction can be opened (for `/readyz`).
     func isWritable() async -> Bool
 
-    /// Writes one batch in one transaction.
-    func commit(_ batch: StoreBatch) async throws
+    /// Writes one batch in one transaction. An insert whose delivery id is
+    /// already queued changes nothing (the same request rendered again);
+    /// returns how many inserts were skipped so.
+    @discardableResult func commit(_ batch: StoreBatch) async throws -> Int
 
     /// Deliveries of `target` that may be sent at `now`: pending, due, and
     /// first among the pending ones of their order key; in queue order.
     /// Looks at the first `limit` such deliveries and returns those whose
-    /// `seq` is not in `skipping` (already loaded by the caller).
+    /// `seq` is not in `skipping` (already loaded by the caller). A store
+    /// that several instances share claims what it returns (a lease), so
+    /// that no other instance sends it meanwhile.
     func due(target: String, now: Int64, limit: Int, skipping: Set<Int64>) async throws -> [Delivery]
 
     /// Targets that have pending deliveries.
@@ -66,4 +70,15 @@ public protocol DeliveryStore: Sendable {
     /// Deletes delivered and dead deliveries that finished before `before`,
     /// and captured values not updated since; returns deliveries deleted.
     func prune(before: Int64) async throws -> Int
+
+    /// This instance's part of a target's `concurrency` and `rate` when
+    /// several instances share the queue (docs/delivery.md).
+    func share(concurrency: Int, ratePerSecond: Double?) -> (concurrency: Int, ratePerSecond: Double?)
+}
+
+extension DeliveryStore {
+    /// One instance: all of it.
+    public func share(concurrency: Int, ratePerSecond: Double?) -> (concurrency: Int, ratePerSecond: Double?) {
+        (concurrency, ratePerSecond)
+    }
 }

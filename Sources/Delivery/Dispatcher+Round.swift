@@ -33,13 +33,15 @@ extension Dispatcher {
         // own transaction (one trip to the writer, not two).
         var preloaded: [String: [Delivery]]?
         do {
+            let skipped: Int
             if let sqlite = store as? SQLiteDeliveryStore, !stop, s.dirty || !batch.isEmpty {
-                preloaded = try await sqlite.commit(
+                (skipped, preloaded) = try await sqlite.commit(
                     batch, thenDue: refillPlan(s, nowMono: nowMono, targets: current), now: nowEpoch,
                     skipping: s.loadedSeqs)
             } else {
-                try await store.commit(batch)
+                skipped = try await store.commit(batch)
             }
+            if skipped > 0 { logger.debug("requests already queued were not queued again", metadata: ["requests": "\(skipped)"]) }
             s.committed(batch)
             s.unwritten = StoreBatch()
             committed(batch.inserts.count)
@@ -199,11 +201,13 @@ extension Dispatcher {
         noteOrphans(&s, known: Set(targets.keys))
         for name in Set(targets.keys).union(s.pendingTargets) {
             guard let target = targets[name] else { continue }
-            var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
-            gate.update(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
+            // With several instances on one queue, this one's share of the limits.
+            let limits = store.share(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)
+            var gate = s.gates[name] ?? TargetGate(concurrency: limits.concurrency, ratePerSecond: limits.ratePerSecond)
+            gate.update(concurrency: limits.concurrency, ratePerSecond: limits.ratePerSecond)
             s.gates[name] = gate
             if let until = gate.breaker.pausedUntil, nowMono < until { continue }
-            let window = DispatchState.window(concurrency: target.concurrency)
+            let window = DispatchState.window(concurrency: limits.concurrency)
             let loaded = s.loaded[name, default: 0]
             // Refill when half the window is free: fewer, larger reads.
             guard loaded <= window / 2 else { continue }

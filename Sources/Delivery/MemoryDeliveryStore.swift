@@ -32,12 +32,17 @@ public final class MemoryDeliveryStore: DeliveryStore {
 
     public func isWritable() async -> Bool { !failingCommits.load(ordering: .relaxed) }
 
-    public func commit(_ batch: StoreBatch) async throws {
+    @discardableResult public func commit(_ batch: StoreBatch) async throws -> Int {
         if failingCommits.load(ordering: .relaxed) { throw CommitFailed() }
         let now = clock.wallMilliseconds
-        state.withLock { s in
+        return state.withLock { s in
             s.commits += 1
-            for var d in batch.inserts where s.seqByID[d.id] == nil {
+            var skipped = 0
+            for var d in batch.inserts {
+                guard s.seqByID[d.id] == nil else {
+                    skipped += 1
+                    continue
+                }
                 d.seq = s.nextSeq
                 s.nextSeq += 1
                 s.rows[d.seq!] = d
@@ -57,6 +62,7 @@ public final class MemoryDeliveryStore: DeliveryStore {
                 if let a = o.attempt { s.attempts[d.id, default: []].append(a) }
             }
             for v in batch.callVars { s.callVars[v.callID, default: [:]][v.name] = (v.value, now) }
+            return skipped
         }
     }
 

@@ -66,9 +66,10 @@ extension SQLiteDeliveryStore {
     }()
 
     static let insertSQL = """
-        INSERT OR IGNORE INTO delivery (id, rule, target, phase, call_id, order_key, method, url, headers, body,
+        INSERT INTO delivery (id, rule, target, phase, call_id, order_key, method, url, headers, body,
             body_escaping, uses_call_vars, capture, event_time, created_at, status, attempts, next_attempt_at, late_bound)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING
         """
 
     /// Pending again, with a fresh set of attempts, due at once.

@@ -55,28 +55,32 @@ public final class SQLiteDeliveryStore: DeliveryStore {
 
     public func isWritable() async -> Bool { writableWithoutLocking() }
 
-    public func commit(_ batch: StoreBatch) async throws {
-        guard !batch.isEmpty else { return }
+    @discardableResult public func commit(_ batch: StoreBatch) async throws -> Int {
+        guard !batch.isEmpty else { return 0 }
         do {
-            try await write(batch)
+            let skipped = try await write(batch)
             writeHealth.record(success: true)
+            return skipped
         } catch {
             writeHealth.record(success: false)
             throw error
         }
     }
 
-    private func write(_ batch: StoreBatch) async throws {
+    private func write(_ batch: StoreBatch) async throws -> Int {
         try await pool.write { db in try self.apply(batch, to: db) }
     }
 
-    /// The writes of one batch, inside the caller's transaction.
-    func apply(_ batch: StoreBatch, to db: Database) throws {
+    /// The writes of one batch, inside the caller's transaction; returns
+    /// how many inserts were skipped (already queued).
+    func apply(_ batch: StoreBatch, to db: Database) throws -> Int {
         do {
+            var skipped = 0
             if !batch.inserts.isEmpty {
                 let insert = try db.cachedStatement(sql: Self.insertSQL)
                 for d in batch.inserts {
                     try insert.execute(arguments: Self.insertArguments(d))
+                    if db.changesCount == 0 { skipped += 1 }
                 }
             }
             if !batch.outcomes.isEmpty {
@@ -121,6 +125,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                 let now = clock.wallMilliseconds
                 for v in batch.callVars { try upsert.execute(arguments: [v.callID, v.name, v.value, now]) }
             }
+            return skipped
         }
     }
 

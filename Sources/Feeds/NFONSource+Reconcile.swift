@@ -19,7 +19,7 @@ extension NFONSource {
                 await sink.receive(.error(kind: "snapshot"))
                 return
             }
-            guard let states = try? JSONDecoder().decode([LineStateEvent].self, from: Data(r.body)) else {
+            guard let states = try? NFONDecoder.states(r.body) else {
                 logger.warning(
                     "states snapshot after reconnect is not a JSON array of states", metadata: ["bytes": "\(r.body.count)"])
                 await sink.receive(.error(kind: "snapshot"))

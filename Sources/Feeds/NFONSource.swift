@@ -17,6 +17,8 @@ public final class NFONSource: Service {
     let session: NFONSession
     /// The idle watchdog reads its monotonic time.
     let clock: PipelineClock
+    /// Connected, or why not (readiness, the live line).
+    public let health = SourceHealth()
 
     public init(
         options: NFONOptions, client: HTTPClient, sink: any EventSink, logger: Logger, clock: PipelineClock = .system
@@ -69,6 +71,7 @@ public final class NFONSource: Service {
             do {
                 try await connectAndRead(path: path, kind: kind, connections: &connections)
                 logger.notice("\(name) stream closed by the server; reconnecting")
+                if kind == .calls && health.current.connected { health.failed("calls stream closed; reconnecting") }
             } catch is CancellationError {
                 break
             } catch let e as HTTPClientError where e.kind == .cancelled || e.kind == .shutdown {
@@ -76,6 +79,7 @@ public final class NFONSource: Service {
                 logger.notice("\(name) stream ended: \(e)")
             } catch {
                 logger.warning("\(name) stream failed: \(error)")
+                if kind == .calls { health.failed(problem(error)) }
                 await sink.receive(.error(kind: errorKind(error)))
             }
             if kind == .calls { await sink.receive(.connected(false)) }
@@ -84,6 +88,14 @@ public final class NFONSource: Service {
             logger.info("reconnecting \(name) stream", metadata: ["delay_ms": "\(delay.nanoseconds / 1_000_000)"])
             try? await Task.sleep(for: delay)
         }
+    }
+
+    /// The readiness reason for a failed calls stream.
+    private func problem(_ error: any Error) -> String {
+        if let e = error as? NFONSession.LoginError { return e.status.map { "login failed (\($0))" } ?? "login failed" }
+        if let e = error as? StreamError { return "calls stream refused (\(e.status))" }
+        if let e = error as? HTTPClientError { return "cannot reach the CTI API (\(e.kind.rawValue))" }
+        return "calls stream failed"
     }
 
     private func errorKind(_ error: any Error) -> String {
@@ -125,7 +137,10 @@ public final class NFONSource: Service {
         }
         let stream = first
         guard stream.head.status == 200 else { throw StreamError(status: stream.head.status) }
-        if kind == .calls { await sink.receive(.connected(true)) }
+        if kind == .calls {
+            health.connected()
+            await sink.receive(.connected(true))
+        }
         logger.info("connected to the \(kind == .calls ? "calls" : "states") stream")
         connections += 1
         let reconciles = kind == .calls && connections > 1
@@ -156,6 +171,7 @@ public final class NFONSource: Service {
                     if silent >= idle.nanoseconds {
                         self.logger.warning(
                             "stream silent past idle_timeout; reconnecting", metadata: ["idle_timeout_s": "\(idle.wholeSeconds)"])
+                        if kind == .calls { self.health.failed("calls stream silent past idle_timeout") }
                         await self.sink.receive(.error(kind: "idle"))
                         stream.cancel()
                         return
@@ -171,21 +187,20 @@ public final class NFONSource: Service {
         switch item {
         case .event(let e):
             let arrival = WallClock.now()
-            let data = Data(e.data.utf8)
             switch kind {
             case .calls:
-                if let call = try? JSONDecoder().decode(CallEvent.self, from: data) {
+                if let call = try? NFONDecoder.call(e.data) {
                     await sink.receive(.call(call, arrival: arrival))
                 } else {
-                    logger.warning("skipped malformed call event", metadata: ["bytes": "\(data.count)"])
+                    logger.warning("skipped malformed call event", metadata: ["bytes": "\(e.data.utf8.count)"])
                     await sink.receive(.error(kind: "malformed"))
                 }
             case .states:
-                if let state = try? JSONDecoder().decode(LineStateEvent.self, from: data) {
+                if let state = try? NFONDecoder.state(e.data) {
                     let snapshot = seen.insert(state.extension).inserted
                     await sink.receive(.line(state, snapshot: snapshot, arrival: arrival))
                 } else {
-                    logger.warning("skipped malformed state event", metadata: ["bytes": "\(data.count)"])
+                    logger.warning("skipped malformed state event", metadata: ["bytes": "\(e.data.utf8.count)"])
                     await sink.receive(.error(kind: "malformed"))
                 }
             }
@@ -218,7 +233,7 @@ public final class NFONSource: Service {
                 for e in list {
                     if let n = e["extension_number"] as? String { directory[n] = e["name"] as? String ?? "" }
                 }
-                await sink.receive(.directory(directory))
+                await sink.receive(.directory(directory, customer: options.account))
                 logger.info("extension directory loaded", metadata: ["extensions": "\(directory.count)"])
                 return true
             }

@@ -5,8 +5,8 @@ public enum SourceEvent: Sendable {
     case call(CallEvent, arrival: EventTime)
     /// `snapshot` is true for the states a stream sends on connect.
     case line(LineStateEvent, snapshot: Bool, arrival: EventTime)
-    /// The tenant's extension directory (number → name).
-    case directory([String: String])
+    /// One account's extension directory (number → name).
+    case directory([String: String], customer: String)
     case connected(Bool)
     /// The account's line states, taken after its calls stream reconnected:
     /// open legs of idle extensions end as `lost` (runtime.md, "No call is

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A decoded JSON value with its type kept, so lookup and workflow answers
 /// can be read field by field without a fixed schema (services answer with

@@ -13,7 +13,8 @@ extension CallEngine {
         let context = direction == .outbound ? event.calleeContext : event.callerContext
         guard !PhoneNumber.isAnonymous(raw) else { return nil }
         let isInternal =
-            rules.isInternal(raw, context: context, customer: event.customer ?? "") || directory[raw] != nil
+            rules.isInternal(raw, context: context, customer: event.customer ?? "")
+            || directory(for: event.customer ?? "")[raw] != nil
         guard !isInternal else { return nil }
         return PhoneNumber(raw: raw, isInternal: false, settings: rules.settings)
     }

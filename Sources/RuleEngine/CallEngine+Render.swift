@@ -129,7 +129,21 @@ struct HeaderList {
     var fields: [(name: String, value: String)] = []
 
     mutating func set(_ name: String, _ value: String) {
-        fields.removeAll { $0.name.lowercased() == name.lowercased() }
+        if fields.contains(where: { Self.sameName($0.name, name) }) { fields.removeAll { Self.sameName($0.name, name) } }
         fields.append((name, value))
+    }
+
+    /// Header names compared as `lowercased()` does, without allocating
+    /// for ASCII names.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return a.lowercased() == b.lowercased()
+        }
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lower = x | 0x20
+            guard lower == y | 0x20, lower >= 0x61, lower <= 0x7A else { return false }
+        }
+        return true
     }
 }

@@ -18,27 +18,45 @@ public struct EngineResult: Sendable {
 ///
 /// No I/O and no clock: times come in with the events (`now` is the
 /// rendering time the caller supplies), and delivery ids come from an
-/// injected generator, so a replay gives the same output every time.
+/// injected function of each request's `RequestIdentity`, so a replay gives
+/// the same output every time.
 public struct CallEngine: Sendable {
     public private(set) var rules: RuleSet
+    /// The same set, shared with each phase's evaluation context.
+    private var box: RuleSetBox
     public var tracker: CallTracker
     public var lines = LineTracker()
-    /// The PBX's extension directory: number → name.
-    public var directory: [String: String] = [:]
+    /// The PBX's extension directories, by customer (K-account): number →
+    /// name. See `directory(for:)`.
+    public var directories: [String: [String: String]] = [:]
     /// Caller lookup results by call id, for the call's remote party.
     public var lookups: [String: PartyLookup] = [:]
     /// Calls whose lookup is done (found or not): never looked up again.
     public internal(set) var lookedUp: Set<String> = []
-    private let makeDeliveryID: @Sendable () -> String
+    private let makeDeliveryID: @Sendable (RequestIdentity) -> String
 
+    /// Delivery ids from a generator that ignores what the request is.
     public init(rules: RuleSet, tracker: CallTracker = CallTracker(), makeDeliveryID: @escaping @Sendable () -> String) {
         self.rules = rules
+        self.box = RuleSetBox(rules)
         self.tracker = tracker
-        self.makeDeliveryID = makeDeliveryID
+        self.makeDeliveryID = { _ in makeDeliveryID() }
+    }
+
+    /// Delivery ids derived from each request's identity.
+    public init(rules: RuleSet, tracker: CallTracker = CallTracker(), deliveryID: @escaping @Sendable (RequestIdentity) -> String)
+    {
+        self.rules = rules
+        self.box = RuleSetBox(rules)
+        self.tracker = tracker
+        self.makeDeliveryID = deliveryID
     }
 
     /// Swaps in a new rule set; calls in progress keep their state.
-    public mutating func replaceRules(_ rules: RuleSet) { self.rules = rules }
+    public mutating func replaceRules(_ rules: RuleSet) {
+        self.rules = rules
+        box = RuleSetBox(rules)
+    }
 
     /// Feeds one raw call event; returns one result per phase it fired.
     public mutating func process(_ event: CallEvent, arrival: EventTime, now: EventTime) -> [EngineResult] {
@@ -54,10 +72,10 @@ public struct CallEngine: Sendable {
 
     /// Classifies, matches and renders for one call phase.
     public func evaluate(_ event: CallPhaseEvent, now: EventTime) -> EngineResult {
-        let directory = self.directory
+        let directory = self.directory(for: event.leg.key.customer)
         let c = EvaluationContext(
-            rules: rules, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
-            directoryName: { directory[$0] }, remoteLookup: lookups[event.leg.key.uuid])
+            box: box, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
+            directoryName: { directory[$0] }, remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid])
         let classification = rules.classify(c)
         c.className = classification.name
         c.classification = classification
@@ -70,9 +88,9 @@ public struct CallEngine: Sendable {
 
     /// Matches and renders for one line-state change.
     public func evaluate(_ change: LineChange, now: EventTime) -> EngineResult {
-        let directory = self.directory
+        let directory = self.directory(for: change.customer)
         let c = EvaluationContext(
-            rules: rules, phase: .line, leg: nil, lineChange: change, time: change.time, directoryName: { directory[$0] })
+            box: box, phase: .line, leg: nil, lineChange: change, time: change.time, directoryName: { directory[$0] })
         var result = run(c, now: now)
         result.lineChange = change
         return result
@@ -84,33 +102,56 @@ public struct CallEngine: Sendable {
         var ringtone: String?
         let candidates =
             rules.indexByPhase[c.phase]?.candidates(extension: c.extensionNumber, remoteKey: c.remote?.key) ?? []
-        for index in candidates {
-            let rule = rules.rules[index]
-            guard rule.when.holds(c) else { continue }
-            matched.append(rule.name)
-            if let r = rule.ringtone { ringtone = r }
-            if !rule.webhooks.isEmpty || !rule.workflows.isEmpty {
-                var vars = c.variables
-                vars["rule"] = rule.name
-                vars["now"] = now.rfc3339()
-                if let r = ringtone { vars["ringtone"] = r }
-                for hook in rule.webhooks {
-                    guard let target = rules.targets[hook.target] else { continue }
-                    let id = makeDeliveryID()
-                    vars["delivery"] = ["id": id] as [String: Any]
-                    requests.append(render(hook, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
-                }
-                for flow in rule.workflows {
-                    guard let target = rules.targets[flow.target] else { continue }
-                    let id = makeDeliveryID()
-                    vars["delivery"] = ["id": id] as [String: Any]
-                    requests.append(render(flow, target: target, rule: rule, context: c, deliveryID: id, variables: vars))
+        // Rules are read in place through a pointer, never copied whole.
+        rules.rules.withUnsafeBufferPointer { all in
+            guard let first = all.baseAddress else { return }
+            for index in candidates {
+                guard apply(first + index, c, now: now, matched: &matched, requests: &requests, ringtone: &ringtone) else {
+                    break
                 }
             }
-            if rule.stop { break }
         }
         return EngineResult(
             phase: c.phase, event: nil, lineChange: nil, classification: nil, matchedRules: matched, ringtone: ringtone,
             requests: requests)
+    }
+
+    /// The identity of one action's request for this phase. A `line` event
+    /// has no call: the change's time stands in for it.
+    private func identity(_ c: EvaluationContext, rule: String, action: String) -> RequestIdentity {
+        RequestIdentity(
+            customer: c.customer, callUUID: c.leg?.key.uuid ?? "line@\(c.time.nanoseconds)",
+            extensionNumber: c.extensionNumber, phase: c.phase.rawValue, rule: rule, action: action)
+    }
+
+    /// One candidate rule: matches and renders; false when it matched and
+    /// stops the evaluation.
+    private func apply(
+        _ rule: UnsafePointer<Rule>, _ c: EvaluationContext, now: EventTime, matched: inout [String],
+        requests: inout [RenderedRequest],
+        ringtone: inout String?
+    ) -> Bool {
+        guard rule.pointee.when.holds(c) else { return true }
+        matched.append(rule.pointee.name)
+        if let r = rule.pointee.ringtone { ringtone = r }
+        if !rule.pointee.webhooks.isEmpty || !rule.pointee.workflows.isEmpty {
+            var vars = c.variables
+            vars["rule"] = rule.pointee.name
+            vars["now"] = now.rfc3339()
+            if let r = ringtone { vars["ringtone"] = r }
+            for (n, hook) in rule.pointee.webhooks.enumerated() {
+                guard let target = rules.targets[hook.target] else { continue }
+                let id = makeDeliveryID(identity(c, rule: rule.pointee.name, action: "webhook:\(n)"))
+                vars["delivery"] = ["id": id] as [String: Any]
+                requests.append(render(hook, target: target, rule: rule.pointee, context: c, deliveryID: id, variables: vars))
+            }
+            for (n, flow) in rule.pointee.workflows.enumerated() {
+                guard let target = rules.targets[flow.target] else { continue }
+                let id = makeDeliveryID(identity(c, rule: rule.pointee.name, action: "workflow:\(n)"))
+                vars["delivery"] = ["id": id] as [String: Any]
+                requests.append(render(flow, target: target, rule: rule.pointee, context: c, deliveryID: id, variables: vars))
+            }
+        }
+        return !rule.pointee.stop
     }
 }

@@ -17,12 +17,19 @@ extension RuleSet {
     /// User classes in order, then the built-in `internal`, `anonymous`,
     /// `external`. The first class whose `when` holds wins.
     func classify(_ c: EvaluationContext) -> Classification {
-        for def in classes {
-            guard let when = def.when else { continue }
-            if when.holds(c) {
-                return Classification(name: def.name, ringtone: def.ringtone ?? settings.ringtone, alertInfo: def.alertInfo)
+        // Read in place through a pointer: a definition is never copied
+        // whole (nor the set, into the closure).
+        let ringtone = settings.ringtone
+        let matched: Classification? = classes.withUnsafeBufferPointer { defs in
+            guard let first = defs.baseAddress else { return nil }
+            for i in defs.indices where (first + i).pointee.when?.holds(c) == true {
+                let def = first + i
+                return Classification(
+                    name: def.pointee.name, ringtone: def.pointee.ringtone ?? ringtone, alertInfo: def.pointee.alertInfo)
             }
+            return nil
         }
+        if let matched { return matched }
         let builtin: String
         if let remote = c.remote {
             builtin = PhoneNumber.isAnonymous(remote.raw) ? "anonymous" : (remote.isInternal ? "internal" : "external")

@@ -37,8 +37,8 @@ public struct Condition: Sendable {
         }
         if let customers, !customers.contains(c.customer) { return false }
         if let extensions {
-            let ext = PhoneNumber(raw: c.extensionNumber, isInternal: true, settings: c.rules.settings)
-            guard extensions.contains(where: { $0.matches(ext) }) else { return false }
+            let ext = c.extensionNumber
+            guard extensions.contains(where: { $0.matches(extension: ext) }) else { return false }
         }
         if let caller, !party(c.caller, caller, c) { return false }
         if let callee, !party(c.callee, callee, c) { return false }

@@ -3,7 +3,9 @@ import Calls
 /// Everything conditions look at for one phase event, computed at most once:
 /// the parties' number forms, the class, the local time, the variables.
 final class EvaluationContext {
-    let rules: RuleSet
+    private let box: RuleSetBox
+    /// The rule set, read in place from the engine's shared box.
+    var rules: RuleSet { _read { yield box.set } }
     let phase: Phase
     let leg: CallLeg?
     let lineChange: LineChange?
@@ -16,12 +18,21 @@ final class EvaluationContext {
     /// into `LateBoundText` by the renderer).
     lazy var slots = CallVarSlots()
 
-    init(
+    convenience init(
         rules: RuleSet, phase: Phase, leg: CallLeg?, lineChange: LineChange?, time: EventTime,
         directoryName: @escaping (String) -> String?, remoteLookup: PartyLookup? = nil
     ) {
+        self.init(
+            box: RuleSetBox(rules), phase: phase, leg: leg, lineChange: lineChange, time: time, directoryName: directoryName,
+            remoteLookup: remoteLookup)
+    }
+
+    init(
+        box: RuleSetBox, phase: Phase, leg: CallLeg?, lineChange: LineChange?, time: EventTime,
+        directoryName: @escaping (String) -> String?, remoteLookup: PartyLookup? = nil
+    ) {
         self.remoteLookup = remoteLookup
-        self.rules = rules
+        self.box = box
         self.phase = phase
         self.leg = leg
         self.lineChange = lineChange

@@ -122,6 +122,12 @@ public indirect enum JSONTemplate: Sendable {
                 case .none:
                     out += "null"
                     return
+                case let text as String where t.isSoleTag:
+                    // What `t.render` gives, without looking the value up again.
+                    out += "\""
+                    out += Escaping.jsonEscape(t.escaping.escape(text))
+                    out += "\""
+                    return
                 default: break
                 }
             }

@@ -65,6 +65,16 @@ public enum NumberPattern: Sendable, Hashable {
         return .number(value)
     }
 
+    /// Whether an extension number matches: what `matches` answers for an
+    /// internal party with that raw number, without building its forms.
+    public func matches(extension raw: String) -> Bool {
+        switch self {
+        case .extension(let e): raw == e
+        case .extensionPrefix(let p): raw.hasPrefix(p)
+        case .number, .prefix: false
+        }
+    }
+
     /// Whether a party's number matches.
     public func matches(_ n: PhoneNumber) -> Bool {
         switch self {

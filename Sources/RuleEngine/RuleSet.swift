@@ -1,5 +1,11 @@
 import Calls
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+    // Named time zones (`Europe/Berlin`) come from ICU.
+    import FoundationInternationalization
+#else
+    import Foundation
+#endif
 
 /// A loaded, checked rule set: what the engine runs.
 public struct RuleSet: Sendable {

@@ -3,17 +3,36 @@ import Mustache
 /// A string template compiled once at load, with the escaping of the place
 /// it renders into.
 public struct TextTemplate: Sendable, CustomStringConvertible {
+    /// The compiled parts, shared: copying a template (rules are copied into
+    /// every evaluation) costs one retain.
+    private final class Storage: Sendable {
+        let source: String
+        let escaping: Escaping
+        let template: MustacheTemplate?
+        let singleTag: [String]?
+        let segments: [Segment]?
+
+        init(source: String, escaping: Escaping, template: MustacheTemplate?, singleTag: [String]?, segments: [Segment]?) {
+            self.source = source
+            self.escaping = escaping
+            self.template = template
+            self.singleTag = singleTag
+            self.segments = segments
+        }
+    }
+
+    private let storage: Storage
     /// The template as written (after `{{env.NAME}}` was resolved).
-    public let source: String
-    public let escaping: Escaping
-    private let template: MustacheTemplate?
+    public var source: String { storage.source }
+    public var escaping: Escaping { storage.escaping }
+    private var template: MustacheTemplate? { storage.template }
     /// When the whole template is one `{{path}}` tag, its path: the JSON
     /// renderer keeps the value's type for it.
-    public let singleTag: [String]?
+    public var singleTag: [String]? { storage.singleTag }
     /// Templates with nothing but `{{var}}` and `{{{var}}}` tags are
     /// compiled to these and rendered without the Mustache machinery (the
     /// common case, and the hot path of the engine).
-    private let segments: [Segment]?
+    private var segments: [Segment]? { storage.segments }
 
     enum Segment: Sendable {
         case literal(String)
@@ -22,16 +41,14 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
 
     public init(_ source: String, escaping: Escaping) throws {
         _ = Escaping.registered
-        self.source = source
-        self.escaping = escaping
+        var template: MustacheTemplate?
         if source.contains("{{") {
             // Always name the content type: Mustache's default is HTML escaping.
-            self.template = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(escaping.rawValue) }}" + source)
-        } else {
-            self.template = nil
+            template = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(escaping.rawValue) }}" + source)
         }
-        self.singleTag = Self.singleTagPath(source)
-        self.segments = template == nil ? nil : Self.compileSimple(source)
+        storage = Storage(
+            source: source, escaping: escaping, template: template, singleTag: Self.singleTagPath(source),
+            segments: template == nil ? nil : Self.compileSimple(source))
     }
 
     public func render(_ variables: Variables) -> String {
@@ -49,6 +66,14 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
             return out
         }
         return template.render(variables.root)
+    }
+
+    /// Whether the template is exactly one escaped `{{path}}` tag and
+    /// nothing else: its rendering is then `escaping.escape(text)` of that
+    /// value's text.
+    var isSoleTag: Bool {
+        guard let segments, segments.count == 1, case .variable(_, escaped: true) = segments[0] else { return false }
+        return true
     }
 
     /// Splits a template into literals and plain variable tags; nil when it

@@ -16,63 +16,72 @@ extension Simulator {
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        let hub = self.hub
+        let tenants = self.tenants
         let options = self.options
-        let extensions = self.extensions
-        let customer = options.traffic.customer
 
         router.post("/v1/login") { request, context -> Response in
             guard let c = try? await request.decode(as: Credentials.self, context: context),
                 let user = c.username, !user.isEmpty, c.password != nil
             else { return Self.error(.badRequest, "username and password are required") }
-            if let u = options.username, u != user || options.password != c.password {
-                return Self.error(.unauthorized, "invalid credentials")
-            }
-            if let status = await hub.takeLoginFailure() {
+            // The password is checked with --username, and for every tenant of several.
+            let checksPassword = tenants.count > 1 || options.username != nil
+            guard let tenant = tenants.first(where: { $0.accepts(user: user, tenants: tenants.count) }),
+                !checksPassword || options.password.map({ $0 == c.password }) ?? true
+            else { return Self.error(.unauthorized, "invalid credentials") }
+            if let status = await tenant.hub.takeLoginFailure() {
                 return Self.error(HTTPResponse.Status(code: status), "login failed (simulated fault)")
             }
-            return Self.json(await hub.issueTokens(user: user))
+            return Self.json(await tenant.hub.issueTokens(user: user))
         }
         router.put("/v1/login") { request, _ -> Response in
-            guard let token = Self.bearer(request), await hub.validate(token, kind: .refresh) != nil else {
+            guard let token = Self.bearer(request), let (tenant, _) = await Self.tenant(of: token, .refresh, tenants) else {
                 return Response(status: .unauthorized)
             }
-            await hub.revoke(token)
-            return Self.json(await hub.issueTokens(user: "refreshed"))
+            if let status = await tenant.hub.refreshFailure() {
+                return Self.error(HTTPResponse.Status(code: status), "refresh failed (simulated fault)")
+            }
+            await tenant.hub.revoke(token)
+            return Self.json(await tenant.hub.issueTokens(user: "refreshed"))
         }
         router.get("/v1/extensions/phone/data") { request, _ -> Response in
-            guard await Self.authorized(request, hub) != nil else { return Response(status: .unauthorized) }
+            guard let (tenant, _) = await Self.authorized(request, tenants) else { return Response(status: .unauthorized) }
             return Self.json(
-                extensions.map { ExtensionData(uuid: "\($0.number)@\(customer)", extension_number: $0.number, name: $0.name) })
+                tenant.extensions.map {
+                    ExtensionData(uuid: "\($0.number)@\(tenant.customer)", extension_number: $0.number, name: $0.name)
+                })
         }
         router.get("/v1/extensions/phone/states") { request, _ -> Response in
-            guard let expires = await Self.authorized(request, hub) else { return Response(status: .unauthorized) }
+            guard let (tenant, expires) = await Self.authorized(request, tenants) else {
+                return Response(status: .unauthorized)
+            }
             let accept = request.headers[.accept] ?? ""
             if accept.contains("application/json") {
                 let wanted = Set(request.uri.queryParameters.getAll("extension").map { String($0) })
-                return Self.json(await hub.snapshot(extensions: wanted))
+                return Self.json(await tenant.hub.snapshot(extensions: wanted))
             }
-            return Self.eventStream(await hub.subscribeStates(expires: expires))
+            return Self.eventStream(await tenant.hub.subscribeStates(expires: expires))
         }
         router.get("/v1/extensions/phone/calls") { request, _ -> Response in
-            guard let expires = await Self.authorized(request, hub) else { return Response(status: .unauthorized) }
+            guard let (tenant, expires) = await Self.authorized(request, tenants) else {
+                return Response(status: .unauthorized)
+            }
             let accept = request.headers[.accept] ?? ""
             if !accept.isEmpty && !accept.contains("text/event-stream") && !accept.contains("*/*") {
                 return Self.error(.notAcceptable, "only text/event-stream is supported")
             }
-            return Self.eventStream(await hub.subscribeCalls(expires: expires))
+            return Self.eventStream(await tenant.hub.subscribeCalls(expires: expires))
         }
         router.post("/v1/extensions/phone/calls") { request, context -> Response in
-            guard await Self.authorized(request, hub) != nil else { return Response(status: .unauthorized) }
+            guard let (tenant, _) = await Self.authorized(request, tenants) else { return Response(status: .unauthorized) }
             guard let call = try? await request.decode(as: OriginateRequest.self, context: context), call.callee != nil
             else { return Self.error(.badRequest, "caller and callee are required") }
-            let start = await hub.originate(call.event, customer: customer)
+            let start = await tenant.hub.originate(call.event, customer: tenant.customer)
             return Self.json(start, status: .accepted)
         }
         router.delete("/v1/extensions/phone/calls/:uuid") { request, context -> Response in
-            guard await Self.authorized(request, hub) != nil else { return Response(status: .unauthorized) }
+            guard let (tenant, _) = await Self.authorized(request, tenants) else { return Response(status: .unauthorized) }
             let uuid = context.parameters.get("uuid") ?? ""
-            return await hub.cancel(uuid: uuid) ? Response(status: .noContent) : Self.error(.notFound, "no such call")
+            return await tenant.hub.cancel(uuid: uuid) ? Response(status: .noContent) : Self.error(.notFound, "no such call")
         }
         addLookupRoutes(router)
         return router
@@ -98,9 +107,22 @@ extension Simulator {
         return String(h.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     }
 
-    static func authorized(_ request: Request, _ hub: SimulatorHub) async -> ContinuousClock.Instant? {
+    /// The tenant whose valid access token the request carries, and the
+    /// token's expiry.
+    static func authorized(_ request: Request, _ tenants: [SimulatorTenant]) async -> (SimulatorTenant, ContinuousClock.Instant)?
+    {
         guard let token = bearer(request) else { return nil }
-        return await hub.validate(token, kind: .access)
+        return await tenant(of: token, .access, tenants)
+    }
+
+    /// The tenant that issued `token` (each tenant keeps its own tokens).
+    static func tenant(
+        of token: String, _ kind: SimulatorHub.TokenKind, _ tenants: [SimulatorTenant]
+    ) async -> (SimulatorTenant, ContinuousClock.Instant)? {
+        for t in tenants {
+            if let expires = await t.hub.validate(token, kind: kind) { return (t, expires) }
+        }
+        return nil
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {

@@ -7,23 +7,24 @@ import ServiceLifecycle
 
 /// An NFON-compatible CTI server on loopback (runtime.md, "Simulator"): the
 /// same paths, payloads and auth as the NFON CTI API, with generated or
-/// scripted traffic for one tenant.
+/// scripted traffic for one tenant, or for several (`tenants`), each its
+/// own K-account with its own login.
 public final class Simulator: Service {
     public let options: SimulatorOptions
     public let listening = PortAnnouncer()
     let logger: Logger
-    let hub: SimulatorHub
-    let extensions: [SimulatedExtension]
-    private let generator: TrafficGenerator
+    let tenants: [SimulatorTenant]
+    /// Tenant 1's.
+    var hub: SimulatorHub { tenants[0].hub }
 
     public init(options: SimulatorOptions, logger: Logger) {
         self.options = options
         self.logger = logger
-        let generator = TrafficGenerator(options: options.traffic)
-        self.generator = generator
-        self.extensions = generator.extensions
-        self.hub = SimulatorHub(options: options, initialStates: generator.initialStates())
+        self.tenants = (1...max(1, options.tenants)).map { SimulatorTenant(index: $0, of: options) }
     }
+
+    /// The K-accounts served, tenant 1 first.
+    public var customers: [String] { tenants.map(\.customer) }
 
     /// The base URL clients use (`http://127.0.0.1:PORT/v1`), once listening.
     /// Throws when the simulator cannot listen or the caller is cancelled.
@@ -31,8 +32,12 @@ public final class Simulator: Service {
         "http://\(options.host):\(try await listening.port())/v1"
     }
 
-    /// Call events published so far.
-    public func publishedCount() async -> Int { await hub.published }
+    /// Call events published so far, all tenants together.
+    public func publishedCount() async -> Int {
+        var n = 0
+        for t in tenants { n += await t.hub.published }
+        return n
+    }
 
     public func run() async throws {
         let app = LoopbackServer.application(
@@ -40,11 +45,13 @@ public final class Simulator: Service {
             logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await app.run() }
-            group.addTask { try? await cancelWhenGracefulShutdown { try await self.playTimeline() } }
+            for tenant in tenants {
+                group.addTask { try? await cancelWhenGracefulShutdown { try await self.playTimeline(tenant) } }
+            }
             group.addTask {
                 try? await cancelWhenGracefulShutdown { try await self.housekeeping() }
                 // Open streams would hold the server's graceful shutdown forever.
-                await self.hub.closeAll()
+                for t in self.tenants { await t.hub.closeAll() }
             }
         }
     }
@@ -52,11 +59,13 @@ public final class Simulator: Service {
     private func housekeeping() async throws {
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(50))
-            await hub.tick(now: .now)
+            for t in tenants { await t.hub.tick(now: .now) }
         }
     }
 
-    private func playTimeline() async throws {
+    /// One tenant's traffic, from its first calls-stream client on.
+    private func playTimeline(_ tenant: SimulatorTenant) async throws {
+        let hub = tenant.hub
         if options.startWhenSubscribed {
             await hub.waitForFirstSubscriber()
             try Task.checkCancellation()
@@ -64,14 +73,15 @@ public final class Simulator: Service {
         let start = ContinuousClock.now
         let speed = max(options.speed, 0.000_001)
         var count = 0
-        var generator = self.generator
-        var script = options.script?.makeIterator()
+        var generator = tenant.generator
+        // A script plays on tenant 1 (`--script` takes one tenant).
+        var script = tenant.index == 1 ? options.script?.makeIterator() : nil
         while let event = script != nil ? script!.next() : generator.next() {
             let due = start + .nanoseconds(Int64(Double(event.at.nanoseconds) / speed))
             if due > .now { try await Task.sleep(until: due, clock: .continuous) }
             await hub.publish(event.payload)
             count = event.callIndex + 1
         }
-        logger.info("simulation finished", metadata: ["calls": "\(count)"])
+        logger.info("simulation finished", metadata: ["customer": "\(tenant.customer)", "calls": "\(count)"])
     }
 }

@@ -5,6 +5,14 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// The first `loginFailures` logins (`POST /login`) answer `loginStatus`.
     public var loginFailures = 0
     public var loginStatus = 500
+    /// Every login and refresh answers `loginStatus` for this long from the
+    /// first login attempt (an account whose credentials are refused for a
+    /// while); then they succeed again.
+    public var loginFailureWindow: Duration?
+    /// The login-failure window starts after this many call events instead:
+    /// then every token is revoked and every stream closed, so connected
+    /// clients have to log in again, and cannot until the window ends.
+    public var loginFailureAfter: Int?
     /// Every calls stream is closed after it has sent this many call events.
     public var dropEvery: Int?
     /// The first calls stream goes silent (no events, no keepalives) after

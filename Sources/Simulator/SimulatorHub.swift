@@ -37,6 +37,8 @@ actor SimulatorHub {
     private(set) var published = 0
     private var callConnections = 0
     private var loginFailuresLeft: Int
+    /// When the login-failure window started.
+    private var loginWindowStart: ContinuousClock.Instant?
     /// Hang-ups still to be sent while no calls stream is connected (a fault).
     private var hangupDropsLeft: Int
     /// Line states as the calls sent make them (for the JSON snapshot).
@@ -86,9 +88,29 @@ actor SimulatorHub {
 
     /// The status a login must fail with (a fault), if any.
     func takeLoginFailure() -> Int? {
+        if loginWindowStart == nil && options.faults.loginFailureAfter == nil { loginWindowStart = .now }
+        if let status = refreshFailure() { return status }
         guard loginFailuresLeft > 0 else { return nil }
         loginFailuresLeft -= 1
         return options.faults.loginStatus
+    }
+
+    /// The status a refresh must fail with: inside the login-failure
+    /// window, which starts at the first login attempt (or after
+    /// `loginFailureAfter` call events).
+    func refreshFailure() -> Int? {
+        guard let window = options.faults.loginFailureWindow, let start = loginWindowStart,
+            ContinuousClock.now - start < window
+        else { return nil }
+        return options.faults.loginStatus
+    }
+
+    /// Starts the login-failure window now: every token is revoked and
+    /// every stream closed, as when an account's session is withdrawn.
+    private func withdrawSession() {
+        loginWindowStart = .now
+        tokens.removeAll()
+        closeAll()
     }
 
     private func makeJWT(user: String, kind: String, ttl: Duration) -> String {
@@ -211,6 +233,7 @@ actor SimulatorHub {
                 callSubscribers.removeAll()
             }
             sendCall(sse(call))
+            if options.faults.loginFailureAfter == published && loginWindowStart == nil { withdrawSession() }
         case .line(var state):
             state.updated = now
             let previous = lineStates[state.extension]

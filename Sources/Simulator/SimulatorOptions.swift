@@ -32,6 +32,11 @@ public struct SimulatorOptions: Sendable {
     public var subscriberBuffer = 4096
     /// Faults to inject (none by default).
     public var faults = SimulatorFaults()
+    /// K-accounts served (`--tenants`): each with its own customer, login,
+    /// extensions, traffic and streams (`SimulatorTenant`).
+    public var tenants = 1
+    /// The tenant (from 1) the faults apply to; nil: every tenant.
+    public var faultTenant: Int?
 
     public init() {}
 }

@@ -147,21 +147,22 @@ enum AgentBench {
         let errPath: String
         var pid: pid_t { process.processIdentifier }
 
-        init(_ path: String, _ arguments: [String], dir: URL) throws {
+        init(_ path: String, _ arguments: [String], dir: URL, environment: [String: String] = [:]) throws {
             errPath = dir.appendingPathComponent("stderr-\(UUID().uuidString)").path
             _ = FileManager.default.createFile(atPath: errPath, contents: nil)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: path)
             p.arguments = arguments
             p.currentDirectoryURL = dir
+            if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
             try p.run()
             process = p
         }
 
-        func waitFor(_ text: String) async throws -> String {
-            let deadline = ContinuousClock.now + .seconds(30)
+        func waitFor(_ text: String, seconds: Int64 = 30) async throws -> String {
+            let deadline = ContinuousClock.now + .seconds(seconds)
             while ContinuousClock.now < deadline {
                 let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
                 if err.contains(text) { return err }

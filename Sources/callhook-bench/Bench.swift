@@ -23,15 +23,50 @@ struct Bench {
             try await DeliveryBench.runChild(mode: args[2], sinkURL: args[3])
             return
         }
+        if args.count > 6 && args[1] == "pg-run" {
+            try await PostgresDeliveryBench.runChild(
+                mode: args[2], url: args[3], sinkURL: args[4], index: Int(args[5]) ?? 0, of: Int(args[6]) ?? 1)
+            return
+        }
+        if args.count > 1 && args[1] == "postgres" {
+            let (sink, port) = try startSink()
+            defer {
+                sink.terminate()
+                sink.waitUntilExit()
+            }
+            let url = "http://127.0.0.1:\(port)/bench"
+            let sqlite = try DeliveryBench.child(["delivery-run", "p3", url])
+            say(String(format: "P3 SQLite, 1 instance:       %8.0f deliveries/s (the same sink, this run)", sqlite.rate))
+            try await PostgresDeliveryBench.run(sinkURL: url, p3SQLite: sqlite.rate)
+            return
+        }
         if args.count > 1 && args[1] == "engine" {
             let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
             try EngineBench.run(callhook: callhook)
+            return
+        }
+        if args.count > 1 && args[1] == "engine-profile" {
+            try EngineBench.profile(rounds: Int(args.count > 2 ? args[2] : "") ?? 3)
+            return
+        }
+        if args.count > 1 && args[1] == "memory" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try await MemoryBench.run(callhook: callhook)
+            return
+        }
+        if args.count > 1 && args[1] == "decoder" {
+            DecoderBench.run()
             return
         }
         if args.count > 1 && args[1] == "ingest" {
             // (POST /v1/events acknowledged rate; `e2e` measures it to nginx.)
             let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
             try await IngestBench.run(callhook: callhook, batches: Int(args.count > 2 ? args[2] : "") ?? 100)
+            return
+        }
+        if args.count > 1 && args[1] == "lookup" {
+            let callhook = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("callhook").path
+            try await LookupBench.run(callhook: callhook, calls: Int(args.count > 2 ? args[2] : "") ?? 300)
             return
         }
         let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? (BenchTable.quick ? 3 : 10)
@@ -51,7 +86,9 @@ struct Bench {
         case "transport":
             try await transport(seconds: seconds)
         default:
-            say("unknown mode \(args[1]); modes: table, engine, ingest, agents, transport, e2e, latency")
+            say(
+                "unknown mode \(args[1]); modes: table, engine, engine-profile, decoder, memory, ingest, lookup, agents, "
+                    + "transport, e2e, latency, postgres")
             exit(2)
         }
     }

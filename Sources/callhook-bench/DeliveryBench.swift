@@ -19,7 +19,7 @@ import RuleEngine
 ///
 /// Each runs in a child process so its RSS is its own.
 enum DeliveryBench {
-    static let count = BenchTable.quick ? 20_000 : 100_000
+    static let count = Int(ProcessInfo.processInfo.environment["BENCH_DELIVERIES"] ?? "") ?? (BenchTable.quick ? 20_000 : 100_000)
     static let concurrency = Int(ProcessInfo.processInfo.environment["BENCH_CONCURRENCY"] ?? "") ?? 64
 
     /// The orchestrator: sink, wrk, then the two children.

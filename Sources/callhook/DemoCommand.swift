@@ -1,5 +1,6 @@
 import ArgumentParser
 import Callhook
+import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,12 +36,21 @@ struct DemoCommand: AsyncParsableCommand {
         options.listenPort = address.port
         options.rate = r
         options.seed = seed
-        guard let directory = rules ?? ExampleRules.find() else {
-            throw CommandFailure.invalidInput(
-                "the example rules are not found: looked in "
-                    + ExampleRules.candidates(executable: ExampleRules.executablePath(), workingDirectory: ".").joined(
-                        separator: ", ") + "; pass --rules DIR")
+        // No rules on disk: the copy compiled into the binary, in a
+        // temporary directory removed when the demo ends.
+        var embedded: String?
+        let directory: String
+        if let found = rules ?? ExampleRules.find() {
+            directory = found
+        } else {
+            do {
+                directory = try ExampleRules.writeEmbedded()
+                embedded = directory
+            } catch {
+                throw CommandFailure.runtime("the compiled-in example rules cannot be written: \(error); pass --rules DIR")
+            }
         }
+        defer { if let embedded { try? FileManager.default.removeItem(atPath: embedded) } }
         options.rulesDirectory = directory
         options.version = CallhookVersion.current
         if let duration {
@@ -50,7 +60,9 @@ struct DemoCommand: AsyncParsableCommand {
             options.duration = d
         }
         let logger = global.makeLogger()
-        logger.info("demo rules", metadata: ["directory": "\(directory)"])
+        logger.info(
+            "demo rules",
+            metadata: ["directory": "\(directory)", "from": "\(embedded == nil ? "disk" : "compiled into callhook")"])
         do {
             try await ShutdownPolicy.endingAtSecondSignal { try await Demo(options: options, logger: logger).run() }
         } catch let e as Demo.Failure {

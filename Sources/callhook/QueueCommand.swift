@@ -3,10 +3,11 @@ import Callhook
 import Calls
 import Delivery
 import Foundation
+import Logging
 import RuleEngine
 
 /// `callhook queue …`: inspect and repair the delivery queue, also while
-/// the daemon runs (SQLite lets both open the file).
+/// the daemon runs (SQLite lets both open the file; PostgreSQL is shared).
 struct QueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
@@ -21,21 +22,21 @@ struct QueueCommand: AsyncParsableCommand {
         @Option(help: "Configuration file (its `data` and [queue] url say where the queue is).")
         var config: String?
 
-        func open(readOnly: Bool = false) throws -> (SQLiteDeliveryStore, DaemonConfig) {
+        func open(readOnly: Bool = false) async throws -> (any DeliveryStore, DaemonConfig) {
             var settings = try ConfigFile.load(config, missingEnvironment: .placeholder)
             if let data {
                 settings.data = data
                 settings.queueURL = nil
             }
-            guard let path = settings.queuePath else {
-                throw CommandFailure.invalidInput("[queue] url: only a SQLite queue can be opened by this version")
-            }
-            guard FileManager.default.fileExists(atPath: path) else {
+            if let path = settings.queuePath, !FileManager.default.fileExists(atPath: path) {
                 throw CommandFailure.invalidInput(
                     "no delivery queue at \(path); give the daemon's --data DIR or --config FILE")
             }
             do {
-                return (try SQLiteDeliveryStore(path: path, readOnly: readOnly), settings)
+                let queue = try await QueueStore.open(
+                    settings, clock: .system, logger: Logger(label: "callhook.queue"), readOnly: readOnly)
+                queue.startForCommand()
+                return (queue.store, settings)
             } catch {
                 throw CommandFailure.runtime("\(error)")
             }
@@ -48,7 +49,7 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let (store, settings) = try location.open(readOnly: true)
+            let (store, settings) = try await location.open(readOnly: true)
             let counts = try await store.counts()
             for s in DeliveryStatus.allCases {
                 print("\(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(counts[s] ?? 0)")
@@ -78,7 +79,7 @@ struct QueueCommand: AsyncParsableCommand {
                 }
                 filter = s
             }
-            let (store, settings) = try location.open(readOnly: true)
+            let (store, settings) = try await location.open(readOnly: true)
             let known = QueueText.knownTargets(settings: settings)
             if onlyOrphaned && known == nil {
                 throw CommandFailure.invalidInput("--status orphaned: the rules in \(settings.rules) cannot be loaded")
@@ -110,7 +111,7 @@ struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "The delivery id.") var id: String
 
         func run() async throws {
-            let (store, settings) = try location.open(readOnly: true)
+            let (store, settings) = try await location.open(readOnly: true)
             guard let (d, attempts) = try await store.delivery(id: id) else {
                 throw CommandFailure.invalidInput("no delivery with id \(id)")
             }
@@ -141,7 +142,7 @@ struct QueueCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (store, settings) = try location.open()
+            let (store, settings) = try await location.open()
             // Due at once, whatever wall time a running daemon schedules by.
             let now: Int64 = 0
             var wanted = ids
@@ -186,7 +187,7 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             if orphaned {
-                let (store, settings) = try location.open()
+                let (store, settings) = try await location.open()
                 guard let known = QueueText.knownTargets(settings: settings) else {
                     throw CommandFailure.invalidInput(
                         "--orphaned: the rules in \(settings.rules) cannot be loaded; fix them first")
@@ -202,7 +203,7 @@ struct QueueCommand: AsyncParsableCommand {
                 }
                 before = WallClock.now().nanoseconds / 1_000_000 - d.components.seconds * 1000
             }
-            let (store, _) = try location.open()
+            let (store, _) = try await location.open()
             let n = try await store.purgeDead(before: before)
             print("\(n) dead deliveries deleted")
         }

@@ -40,6 +40,13 @@ struct RunCommand: AsyncParsableCommand {
             if kind == .nfon && config == nil {
                 throw CommandFailure.usage("--source nfon needs a configuration file with [source.nfon] (--config FILE)")
             }
+            if kind == .nfon,
+                let incomplete = settings.nfon.firstIndex(where: { $0.isIncomplete }) ?? (settings.nfon.isEmpty ? 0 : nil)
+            {
+                throw CommandFailure.invalidInput(
+                    "--source nfon: \(config ?? "the configuration") needs base_url, username, password and account in [source.nfon]"
+                        + (settings.nfon.count > 1 ? " (entry \(incomplete + 1))" : ""))
+            }
             settings.source = kind
         }
         // On a terminal: a live summary line below the logs (stderr).

@@ -35,10 +35,13 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Play this JSONL file of call/state objects instead of generated traffic.")
     var script: String?
 
-    @Option(help: "K-account of the simulated tenant.")
+    @Option(help: "K-account of the simulated tenant (the first, with --tenants).")
     var customer: String = "K1234"
 
-    @Option(help: "Accept only this user name (default: any).")
+    @Option(help: "Serve this many K-accounts (K1234, K1235, …), each logging in with its K-account as user name.")
+    var tenants: Int = 1
+
+    @Option(help: "Accept only this user name (default: any; one tenant only).")
     var username: String?
 
     @Option(help: "Accept only this password (with --username).")
@@ -47,8 +50,20 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Keepalive comment interval on idle streams, e.g. 15s.")
     var keepalive: String = "15s"
 
-    @Option(help: "Fault: the first N logins fail with STATUS (STATUS:N, e.g. 401:2 or 500:3).")
+    @Option(
+        help:
+            "Fault: the first N logins fail with STATUS (STATUS:N, e.g. 401:2), or every login and refresh for a time from the first login (STATUS:DURATION, e.g. 401:60s)."
+    )
     var failLogin: String?
+
+    @Option(
+        help:
+            "Fault: with --fail-login STATUS:DURATION, the window starts after N call events; tokens are revoked and streams closed then."
+    )
+    var failLoginAfter: Int?
+
+    @Option(help: "Faults apply to this tenant only (1 … --tenants; default: every tenant).")
+    var faultTenant: Int?
 
     @Option(help: "Fault: close every calls stream after N call events.")
     var dropEvery: Int?
@@ -79,12 +94,25 @@ struct SimCommand: AsyncParsableCommand {
     func faults() throws -> SimulatorFaults {
         var f = SimulatorFaults()
         if let failLogin {
-            let parts = failLogin.split(separator: ":")
-            guard parts.count == 2, let status = Int(parts[0]), (400..<600).contains(status), let n = Int(parts[1]), n >= 0 else {
-                throw CommandFailure.usage("--fail-login: expected STATUS:N such as 401:2, got \(failLogin)")
+            let parts = failLogin.split(separator: ":").map(String.init)
+            let count = parts.count == 2 ? Int(parts[1]) : nil
+            let window = parts.count == 2 && count == nil ? DurationText.parse(parts[1]) : nil
+            guard parts.count == 2, let status = Int(parts[0]), (400..<600).contains(status),
+                count.map({ $0 >= 0 }) ?? (window.map { $0 > .zero } ?? false)
+            else {
+                throw CommandFailure.usage(
+                    "--fail-login: expected STATUS:N such as 401:2 or STATUS:DURATION such as 401:60s, got \(failLogin)")
             }
             f.loginStatus = status
-            f.loginFailures = n
+            f.loginFailures = count ?? 0
+            f.loginFailureWindow = window
+        }
+        if let failLoginAfter {
+            guard f.loginFailureWindow != nil, failLoginAfter >= 1 else {
+                throw CommandFailure.usage(
+                    "--fail-login-after: expected a count of at least 1, with --fail-login STATUS:DURATION")
+            }
+            f.loginFailureAfter = failLoginAfter
         }
         for (name, value) in [
             ("--drop-every", dropEvery), ("--silent-after", silentAfter), ("--malformed-after", malformedAfter),
@@ -122,7 +150,17 @@ struct SimCommand: AsyncParsableCommand {
             throw CommandFailure.usage("--lookup-delay: expected a duration like 50ms, got \(self.lookupDelay)")
         }
         guard (0...1).contains(lookupFailureRate) else { throw CommandFailure.usage("--lookup-failure-rate: 0 to 1") }
+        guard (1...100).contains(tenants) else { throw CommandFailure.usage("--tenants: expected 1 to 100, got \(tenants)") }
+        if let faultTenant, !(1...tenants).contains(faultTenant) {
+            throw CommandFailure.usage("--fault-tenant: expected 1 to \(tenants) (--tenants), got \(faultTenant)")
+        }
+        if tenants > 1 && username != nil {
+            throw CommandFailure.usage("--username: with --tenants each tenant's user name is its K-account")
+        }
+        if tenants > 1 && script != nil { throw CommandFailure.usage("--script plays one tenant; leave out --tenants") }
         var options = SimulatorOptions()
+        options.tenants = tenants
+        options.faultTenant = faultTenant
         options.lookupDelay = lookupDelay
         options.lookupFailureRate = lookupFailureRate
         options.keepaliveInterval = keepaliveInterval
@@ -166,7 +204,11 @@ struct SimCommand: AsyncParsableCommand {
                     tasks.addTask {
                         // A simulator that cannot listen fails the group with the reason.
                         guard let base = try? await simulator.baseURL() else { return }
-                        let who = username.map { "user \($0)" } ?? "any user name and password"
+                        let who =
+                            tenants > 1
+                            ? "tenants \(simulator.customers.joined(separator: ", ")): user name = K-account"
+                                + (password == nil ? ", any password" : "")
+                            : username.map { "user \($0)" } ?? "any user name and password"
                         let text = "callhook sim: NFON CTI API at \(base) (\(who)); calls stream starts with the first client"
                         if let live { live.print(text) } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
                     }

@@ -14,4 +14,21 @@ struct EventTimeTests {
             #expect(EventTime(rfc3339: bad) == nil, "\(bad)")
         }
     }
+
+    @Test("any time and offset formats to text that parses back to the same time, in the fixed layout")
+    func formatsEverything() throws {
+        var rng = SeededRandom(seed: 11)
+        for _ in 0..<20_000 {
+            // 1678…2261, as EventTime covers; offsets up to ±23:59 in whole minutes.
+            let t = EventTime(nanoseconds: Int64.random(in: -9_000_000_000_000_000_000...9_000_000_000_000_000_000, using: &rng))
+            let offset = Int.random(in: -1439...1439, using: &rng) * 60
+            let text = t.rfc3339(offsetSeconds: offset)
+            #expect(EventTime(rfc3339: text) == t, "\(text)")
+            let whole = t.rfc3339(offsetSeconds: offset, fraction: false)
+            #expect(EventTime(rfc3339: whole)?.epochSeconds == t.epochSeconds, "\(whole)")
+            #expect(whole.utf8.count == (offset == 0 ? 20 : 25))
+        }
+        #expect(EventTime(nanoseconds: 1_000).rfc3339() == "1970-01-01T00:00:00.000001Z")
+        #expect(EventTime(nanoseconds: -1).rfc3339(offsetSeconds: -3600) == "1969-12-31T22:59:59.999999999-01:00")
+    }
 }

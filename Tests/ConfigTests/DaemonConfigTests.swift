@@ -37,8 +37,8 @@ import Testing
         #expect(c.rules == "/etc/callhook/Rules")
         #expect(c.data == "/etc/callhook/callhook-data")
         #expect(c.source == .nfon)
-        #expect(c.nfon.password == "pw-secret" && c.nfon.account == "K1234")
-        #expect(c.nfon.directoryRefresh == .seconds(900) && c.nfon.idleTimeout == .seconds(90))
+        #expect(c.nfon.count == 1 && c.nfon[0].password == "pw-secret" && c.nfon[0].account == "K1234")
+        #expect(c.nfon[0].directoryRefresh == .seconds(900) && c.nfon[0].idleTimeout == .seconds(90))
         #expect(c.queuePath == "/etc/callhook/callhook-data/queue.sqlite")
         #expect(c.retention == .seconds(7 * 86400))
         #expect(c.adminToken == "adm")
@@ -67,6 +67,25 @@ import Testing
         #expect(messages.contains { $0.contains("[server] lisen: unknown key; did you mean `listen`?") })
         #expect(messages.contains { $0.contains("[source.nfon] password: is required") })
         #expect(messages.contains { $0.contains("environment variable NOT_SET_ANYWHERE is not set") })
+    }
+
+    @Test func aPostgreSQLQueueWithItsLease() throws {
+        let text = """
+            [queue]
+            url = "postgres://callhook:{{env.DB_PASSWORD}}@db:5432/callhook?sslmode=require"
+            lease = "5s"
+            """
+        let c = try DaemonConfig.load(path: "c.toml", text: text, environment: ["DB_PASSWORD": "db-secret"]).get()
+        #expect(c.queueURL == "postgres://callhook:db-secret@db:5432/callhook?sslmode=require")
+        #expect(c.queuePath == nil && c.queueLease == .seconds(5))
+        #expect(c.secrets.contains("db-secret"))
+        #expect(DaemonConfig().queueLease == .seconds(30))
+        guard case .failure(let e) = DaemonConfig.load(path: "c.toml", text: "[queue]\nlease = \"500ms\"", environment: [:])
+        else {
+            Issue.record("a lease under a second was accepted")
+            return
+        }
+        #expect(e.description.contains("[queue] lease: must be at least 1s"))
     }
 
     @Test func defaultsWithoutAFile() {

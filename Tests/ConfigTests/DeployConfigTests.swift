@@ -22,7 +22,7 @@ struct DeployConfigTests {
     func example() throws {
         let c = try Self.load("callhook.toml").get()
         #expect(c.source == .nfon)
-        #expect(c.nfon.username == "user" && c.nfon.account == "K1234")
+        #expect(c.nfon.count == 1 && c.nfon[0].username == "user" && c.nfon[0].account == "K1234")
         #expect(c.rules == "/etc/callhook/rules")
         #expect(c.data == "/var/lib/callhook")
         #expect(c.listen == "127.0.0.1:8080")
@@ -59,5 +59,20 @@ struct DeployConfigTests {
         #expect(c.listen == "0.0.0.0:8080")
         #expect(c.source == .none)
         #expect(c.rules == "/etc/callhook/rules")
+    }
+
+    @Test("the scale-out ConfigMap's callhook.toml loads and takes the PostgreSQL queue URL from the environment")
+    func scaleOut() throws {
+        let yaml = try String(
+            contentsOf: Self.deploy.appendingPathComponent("kubernetes/scale-out/configmap-config.yaml"), encoding: .utf8)
+        // The block scalar after `callhook.toml: |`, indented by four spaces.
+        let lines = yaml.components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex { $0.hasSuffix("callhook.toml: |") })
+        let toml = lines[(start + 1)...].map { $0.hasPrefix("    ") ? String($0.dropFirst(4)) : $0 }.joined(separator: "\n")
+        var env = Self.secrets
+        env["CALLHOOK_QUEUE_URL"] = "postgres://callhook:pw@db.example.com:5432/callhook"
+        let c = try DaemonConfig.load(path: "/etc/callhook/callhook.toml", text: toml, environment: env).get()
+        #expect(c.queueURL == "postgres://callhook:pw@db.example.com:5432/callhook")
+        #expect(c.source == .nfon && c.listen == "0.0.0.0:8080")
     }
 }

@@ -13,7 +13,7 @@ private struct UnreadableCallVars: DeliveryStore {
     struct ReadFailed: Error {}
 
     func isWritable() async -> Bool { await base.isWritable() }
-    func commit(_ batch: StoreBatch) async throws { try await base.commit(batch) }
+    func commit(_ batch: StoreBatch) async throws -> Int { try await base.commit(batch) }
     func due(target: String, now: Int64, limit: Int, skipping: Set<Int64>) async throws -> [Delivery] {
         try await base.due(target: target, now: now, limit: limit, skipping: skipping)
     }

@@ -128,7 +128,7 @@ func callField(_ body: String) -> String {
         #expect(try await httpGet(port, "/readyz").status == 200)
         let metrics = try await httpGet(port, "/metrics").text
         #expect(metrics.contains(#"callhook_deliveries_total{target="crm",outcome="delivered"} 9"#))
-        #expect(metrics.contains(#"callhook_source_connected{source="nfon"} 1"#))
+        #expect(metrics.contains(#"callhook_source_connected{source="nfon:K1234"} 1"#))
         #expect(metrics.contains(#"callhook_events_total{phase="incoming"} 3"#))
         #expect(metrics.contains(#"callhook_rule_matches_total{rule="update-ticket"} 6"#))
     }

@@ -91,6 +91,8 @@ struct DeployTests {
             "./usr/local/share/doc/callhook/deploy.md", "./usr/local/share/doc/callhook/callhook-rules.schema.json",
             "./usr/local/share/doc/callhook/Deploy/callhook.toml",
             "./usr/local/share/doc/callhook/Deploy/kubernetes/deployment.yaml",
+            "./usr/local/share/doc/callhook/Deploy/kubernetes/scale-out/deployment.yaml",
+            "./usr/local/share/doc/callhook/Deploy/postgres/setup.sql",
             "./usr/local/lib/systemd/system/callhook.service",
             "./usr/local/share/bash-completion/completions/callhook",
             "./usr/local/share/zsh/site-functions/_callhook",
@@ -110,13 +112,21 @@ struct DeployTests {
         #expect(demo.output.contains("\(dest)/usr/local/share/callhook/rules"), "rules not from the install:\n\(demo.output)")
     }
 
-    @Test("cd $(mktemp -d) && callhook demo --duration 5s prints callbacks")
+    @Test("cd $(mktemp -d) && callhook demo --duration 5s prints callbacks, from the rules compiled into the binary")
     func demoAnywhere() async throws {
+        // The binary alone in a directory of its own: no Rules/, no
+        // share/callhook/rules, nothing next to it.
+        let bin = try Self.scratch()
+        try FileManager.default.copyItem(atPath: callhookBinary, toPath: bin + "/callhook")
         let empty = try Self.scratch()
-        let p = try CallhookProcess(["demo", "--duration", "5s", "--rate", "4/s"], directory: URL(fileURLWithPath: empty))
-        let status = await p.waitForExit(timeout: .seconds(60))
-        #expect(status == 0, "\(p.stderr)")
-        #expect(p.stdout.contains("── #") && p.stdout.contains("\"call_id\""), "no callback printed:\n\(p.stdout)\n\(p.stderr)")
+        let r = try await Self.shell("'\(bin)/callhook' demo --duration 5s --rate 4/s --log-level debug", in: empty)
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.output.contains("── #") && r.output.contains("\"call_id\""), "no callback printed:\n\(r.output)")
+        #expect(
+            r.output.contains("from=compiled into callhook") || r.output.contains("from=\"compiled into callhook\""),
+            "the demo did not take the compiled-in rules:\n\(r.output)")
+        #expect(!r.output.contains("\(Self.root)/Rules"), "rules read from the source tree")
+        try? FileManager.default.removeItem(atPath: bin)
     }
 
     @Test("the `callhook --help` block in docs/getting-started.md is the binary's real output")

@@ -92,7 +92,7 @@ import Testing
 
         try await eventually(timeout: .seconds(30), "B's own end and A's late hang-up counted") {
             let metrics = try await httpGet(port, "/metrics").text
-            let late = metricValue(metrics, #"callhook_calls_late_hangups_total{source="nfon"}"#) ?? 0
+            let late = metricValue(metrics, #"callhook_calls_late_hangups_total{source="nfon:K1234"}"#) ?? 0
             return late >= 1 && arrivals.all.contains { Ended($0)?.call == b }
         }
         let all = arrivals.all.compactMap(Ended.init)
@@ -108,8 +108,8 @@ import Testing
         if let ea = endsOfA.first, let eb = endsOfB.first { #expect(ea.at < eb.at) }
 
         let metrics = try await httpGet(port, "/metrics").text
-        #expect(metricValue(metrics, #"callhook_calls_reconciled_total{source="nfon",reason="snapshot"}"#) == 1)
-        #expect(metricValue(metrics, #"callhook_source_reconnects_total{source="nfon"}"#) ?? 0 >= 1)
+        #expect(metricValue(metrics, #"callhook_calls_reconciled_total{source="nfon:K1234",reason="snapshot"}"#) == 1)
+        #expect(metricValue(metrics, #"callhook_source_reconnects_total{source="nfon:K1234"}"#) ?? 0 >= 1)
         let log = daemon.stderr
         #expect(log.contains("call ended as lost"))
         #expect(log.contains("late hang-up of a call already ended as lost"))
@@ -146,7 +146,7 @@ import Testing
         #expect(end.call == Script.uuid(7) && end.cause == "lost" && end.reconciled)
         #expect(end.at - start >= .seconds(2))
         let metrics = try await httpGet(port, "/metrics").text
-        #expect(metricValue(metrics, #"callhook_calls_reconciled_total{source="nfon",reason="max_ring"}"#) == 1)
+        #expect(metricValue(metrics, #"callhook_calls_reconciled_total{source="nfon:K1234",reason="max_ring"}"#) == 1)
         #expect(arrivals.all.count == 1)
     }
 }

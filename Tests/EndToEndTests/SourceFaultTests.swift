@@ -21,28 +21,28 @@ struct SourceFault: Sendable, CustomStringConvertible {
     static let all: [SourceFault] = [
         SourceFault(
             name: "stream dropped every 3 events", simFlags: ["--drop-every", "3"],
-            counted: #"callhook_source_reconnects_total{source="nfon"}"#),
+            counted: #"callhook_source_reconnects_total{source="nfon:K1234"}"#),
         SourceFault(
             name: "token expiry mid-stream", simFlags: ["--token-ttl", "2s"],
-            counted: #"callhook_source_reconnects_total{source="nfon"}"#),
+            counted: #"callhook_source_reconnects_total{source="nfon:K1234"}"#),
         SourceFault(
             name: "401 on login", simFlags: ["--fail-login", "401:2"],
-            counted: #"callhook_source_errors_total{source="nfon",kind="login"}"#),
+            counted: #"callhook_source_errors_total{source="nfon:K1234",kind="login"}"#),
         SourceFault(
             name: "500 on login", simFlags: ["--fail-login", "500:2"],
-            counted: #"callhook_source_errors_total{source="nfon",kind="login"}"#),
+            counted: #"callhook_source_errors_total{source="nfon:K1234",kind="login"}"#),
         SourceFault(
             name: "silence past idle_timeout", simFlags: ["--silent-after", "2", "--keepalive", "200ms"],
-            nfon: #"idle_timeout = "1s""#, counted: #"callhook_source_errors_total{source="nfon",kind="idle"}"#),
+            nfon: #"idle_timeout = "1s""#, counted: #"callhook_source_errors_total{source="nfon:K1234",kind="idle"}"#),
         SourceFault(
             name: "malformed JSON", simFlags: ["--malformed-after", "1"],
-            counted: #"callhook_source_errors_total{source="nfon",kind="malformed"}"#),
+            counted: #"callhook_source_errors_total{source="nfon:K1234",kind="malformed"}"#),
         SourceFault(
             name: "a 2 MiB line", simFlags: ["--oversized-after", "1"],
-            counted: #"callhook_source_errors_total{source="nfon",kind="oversized"}"#),
+            counted: #"callhook_source_errors_total{source="nfon:K1234",kind="oversized"}"#),
         SourceFault(
             name: "random bytes", simFlags: ["--garbage-after", "1"],
-            counted: #"callhook_source_errors_total{source="nfon",kind="malformed"}"#),
+            counted: #"callhook_source_errors_total{source="nfon:K1234",kind="malformed"}"#),
     ]
 }
 
@@ -83,7 +83,7 @@ func metricValue(_ text: String, _ series: String) -> Double? {
         }
         let metrics = try await httpGet(port, "/metrics").text
         let count = metricValue(metrics, fault.counted) ?? 0
-        let reconnects = metricValue(metrics, #"callhook_source_reconnects_total{source="nfon"}"#) ?? 0
+        let reconnects = metricValue(metrics, #"callhook_source_reconnects_total{source="nfon:K1234"}"#) ?? 0
         let delays = daemon.stderr.split(separator: "\n").filter { $0.contains("reconnecting calls stream") }
             .compactMap { line in line.range(of: "delay_ms=").map { line[$0.upperBound...].prefix { $0.isNumber } } }
         print("\(fault): \(fault.counted) = \(count); reconnects \(reconnects); reconnect delays (ms) \(delays)")
@@ -102,15 +102,16 @@ func metricValue(_ text: String, _ series: String) -> Double? {
     @Test func readinessFollowsTheSource() async throws {
         let setup = try DaemonSetup(rules: incomingRules("http://127.0.0.1:9", concurrency: 1))
         let (sim, daemon, port) = try await setup.startAgainstSimulator(
-            Script.rings(1), simFlags: ["--fail-login", "500:3"])
+            Script.rings(1), simFlags: ["--fail-login", "500:5"])
         defer {
             sim.signal(SIGKILL)
             daemon.signal(SIGKILL)
         }
-        // Three failed logins with backoff: at least 0.25 + 0.5 + 1 s before it connects.
+        // Five failed logins with backoff: at least 0.25 + 0.5 + 1 + 2 + 4 s
+        // before it connects, so a loaded machine still sees it not ready.
         let first = try await httpGet(port, "/readyz")
         #expect(first.status == 503)
-        #expect(first.text.contains("the nfon source is not connected"))
+        #expect(first.text.contains("nfon:K1234: login failed (500)") || first.text.contains("nfon:K1234: connecting"))
         try await eventually("ready once connected") { try await httpGet(port, "/readyz").status == 200 }
         #expect(try await httpGet(port, "/healthz").status == 200)
     }

@@ -35,6 +35,9 @@ struct FuzzFeedsTests {
                 if case .event(let e) = item {
                     events += 1
                     #expect(e.data.utf8.count <= 8192 * 4)
+                    // Whatever the stream carries, the NFON decoder answers.
+                    _ = try? NFONDecoder.call(e.data)
+                    _ = try? NFONDecoder.state(e.data)
                 }
             }
         }
@@ -62,8 +65,15 @@ struct FuzzFeedsTests {
                 default: bytes.insert(Array(#"{}[]",:0a\"#.utf8).randomElement(using: &rng)!, at: i)
                 }
             }
-            if let e = try? decoder.decode(CallEvent.self, from: Data(bytes)) {
+            let foundation = try? decoder.decode(CallEvent.self, from: Data(bytes))
+            if let e = foundation {
                 decoded += 1
+                var tracker = CallTracker()
+                _ = tracker.ingest(e, arrival: EventTime(nanoseconds: 0))
+            }
+            // The NFON decoder on the same bytes: never laxer, never different.
+            if let e = bytes.withUnsafeBufferPointer({ try? NFONDecoder.call($0) }) {
+                #expect(e == foundation)
                 var tracker = CallTracker()
                 _ = tracker.ingest(e, arrival: EventTime(nanoseconds: 0))
             }

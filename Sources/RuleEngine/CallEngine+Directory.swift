@@ -1,0 +1,14 @@
+extension CallEngine {
+    /// The extension directory of one customer (K-account). With a single
+    /// directory loaded, that one serves every event, so a single account
+    /// whose events spell the customer differently keeps its names.
+    public func directory(for customer: String) -> [String: String] {
+        if let d = directories[customer] { return d }
+        return directories.count == 1 ? directories.values.first ?? [:] : [:]
+    }
+
+    /// Replaces one customer's directory (each account loads its own).
+    public mutating func setDirectory(_ directory: [String: String], customer: String) {
+        directories[customer] = directory
+    }
+}

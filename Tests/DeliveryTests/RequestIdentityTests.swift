@@ -1,0 +1,73 @@
+import Calls
+import Foundation
+import RuleEngine
+import Testing
+
+@testable import Delivery
+
+/// A request's delivery id is derived from what the request is (issue 15,
+/// docs/delivery.md "Request identity").
+@Suite struct RequestIdentityTests {
+    static let rules = """
+        [target.crm]
+        url = "https://crm.example.com/api"
+
+        [[rule]]
+        name = "open"
+        on = ["incoming", "answered"]
+        [[rule.webhook]]
+        target = "crm"
+        path = "/a"
+        json = { now = "{{now}}" }
+        [[rule.webhook]]
+        target = "crm"
+        path = "/b"
+        """
+
+    static func engine() throws -> CallEngine {
+        let set = try RuleLoader.load([RuleLoader.File(path: "t.toml", text: rules)], environment: [:]).get()
+        return CallEngine(rules: set) { NameBasedUUID.make($0.canonical) }
+    }
+
+    static func event(_ uuid: String, _ state: String, customer: String = "K1") -> CallEvent {
+        CallEvent(
+            uuid: uuid, state: state, caller: "0891234567", callerContext: "global", callee: "100", calleeContext: customer,
+            direction: .inbound, extension: "100", customer: customer, updated: "2026-01-05T10:00:00Z", error: nil)
+    }
+
+    static func ids(_ engine: inout CallEngine, _ events: [CallEvent], now: Int64) -> [String] {
+        events.flatMap {
+            engine.process($0, arrival: EventTime(nanoseconds: now), now: EventTime(nanoseconds: now)).flatMap(\.requests)
+        }.map(\.deliveryID)
+    }
+
+    @Test func twoInstancesRenderingTheSameEventsGetTheSameIds() throws {
+        var a = try Self.engine()
+        var b = try Self.engine()
+        let events = [Self.event("c1", "ring"), Self.event("c1", "answer"), Self.event("c2", "ring")]
+        // Rendered at different times (`{{now}}` differs): the ids do not.
+        let first = Self.ids(&a, events, now: 1)
+        let second = Self.ids(&b, events, now: 999_000_000_000)
+        #expect(first.count == 6)
+        #expect(first == second)
+        // Each action of each phase of each call is its own request.
+        #expect(Set(first).count == 6)
+        // Another customer's call with the same uuid is another request.
+        var c = try Self.engine()
+        let other = Self.ids(&c, [Self.event("c1", "ring", customer: "K2")], now: 1)
+        #expect(Set(other).isDisjoint(with: first))
+    }
+
+    @Test func idsAreVersion8UUIDs() {
+        let id = NameBasedUUID.make("x")
+        #expect(id.count == 36 && UUID(uuidString: id) != nil)
+        let chars = Array(id)
+        #expect(chars[14] == "8")
+        #expect("89ab".contains(chars[19]))
+        #expect(NameBasedUUID.make("x") == id && NameBasedUUID.make("y") != id)
+        // The fields cannot run into each other.
+        let one = RequestIdentity(customer: "K1", callUUID: "a", extensionNumber: "1", phase: "p", rule: "r", action: "webhook:0")
+        let two = RequestIdentity(customer: "K1a", callUUID: "", extensionNumber: "1", phase: "p", rule: "r", action: "webhook:0")
+        #expect(one.canonical != two.canonical)
+    }
+}
