@@ -29,8 +29,18 @@ extension Dispatcher {
 
         var batch = s.unwritten
         batch.inserts.append(contentsOf: inserts)
+        // SQLite: the refills that are already due are read in the commit's
+        // own transaction (one trip to the writer, not two).
+        var preloaded: [String: [Delivery]]?
         do {
-            let skipped = try await store.commit(batch)
+            let skipped: Int
+            if let sqlite = store as? SQLiteDeliveryStore, !stop, s.dirty || !batch.isEmpty {
+                (skipped, preloaded) = try await sqlite.commit(
+                    batch, thenDue: refillPlan(s, nowMono: nowMono, targets: current), now: nowEpoch,
+                    skipping: s.loadedSeqs)
+            } else {
+                skipped = try await store.commit(batch)
+            }
             if skipped > 0 { logger.debug("requests already queued were not queued again", metadata: ["requests": "\(skipped)"]) }
             s.committed(batch)
             s.unwritten = StoreBatch()
@@ -76,7 +86,7 @@ extension Dispatcher {
         if s.dirty {
             s.dirty = false
             catchUp(&s, group: &group, targets: current)
-            await load(&s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current)
+            await load(&s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current, preloaded: preloaded)
         }
         catchUp(&s, group: &group, targets: current)
         var wakeAt = s.lastScan + 1_000_000_000
@@ -184,7 +194,10 @@ extension Dispatcher {
 
     /// Loads due deliveries, per target up to its window. Deliveries of a
     /// target the rules no longer define wait (orphaned), never dead.
-    private func load(_ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64, targets: [String: Target]) async {
+    private func load(
+        _ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64, targets: [String: Target],
+        preloaded: [String: [Delivery]]? = nil
+    ) async {
         noteOrphans(&s, known: Set(targets.keys))
         for name in Set(targets.keys).union(s.pendingTargets) {
             guard let target = targets[name] else { continue }
@@ -201,8 +214,13 @@ extension Dispatcher {
             do {
                 // Loaded ones (and settled ones whose outcome is not yet
                 // written) are among the first due: look past them.
-                let rows = try await store.due(
-                    target: name, now: nowEpoch, limit: window + s.loadedSeqs.count, skipping: s.loadedSeqs)
+                let rows: [Delivery]
+                if let given = preloaded?[name] {
+                    rows = given
+                } else {
+                    rows = try await store.due(
+                        target: name, now: nowEpoch, limit: window + s.loadedSeqs.count, skipping: s.loadedSeqs)
+                }
                 var count = loaded
                 for d in rows where count < window {
                     s.ready[name, default: []].append(d)
@@ -216,6 +234,20 @@ extension Dispatcher {
                 logger.error("cannot read the delivery queue", metadata: ["error": "\(error)", "target": "\(name)"])
             }
         }
+    }
+
+    /// The targets `load` would read now, with their limits (for reading
+    /// them in the commit's transaction).
+    private func refillPlan(_ s: DispatchState, nowMono: Int64, targets: [String: Target]) -> [(target: String, limit: Int)] {
+        var plan: [(target: String, limit: Int)] = []
+        for name in Set(targets.keys).union(s.pendingTargets) {
+            guard let target = targets[name] else { continue }
+            if let until = s.gates[name]?.breaker.pausedUntil, nowMono < until { continue }
+            let window = DispatchState.window(concurrency: target.concurrency)
+            guard s.loaded[name, default: 0] <= window / 2 else { continue }
+            plan.append((name, window + s.loadedSeqs.count))
+        }
+        return plan
     }
 
     /// Starts what each target's gate lets through.

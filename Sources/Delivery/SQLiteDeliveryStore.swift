@@ -68,7 +68,13 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     }
 
     private func write(_ batch: StoreBatch) async throws -> Int {
-        try await pool.write { db in
+        try await pool.write { db in try self.apply(batch, to: db) }
+    }
+
+    /// The writes of one batch, inside the caller's transaction; returns
+    /// how many inserts were skipped (already queued).
+    func apply(_ batch: StoreBatch, to db: Database) throws -> Int {
+        do {
             var skipped = 0
             if !batch.inserts.isEmpty {
                 let insert = try db.cachedStatement(sql: Self.insertSQL)
@@ -124,7 +130,11 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     }
 
     public func due(target: String, now: Int64, limit: Int, skipping: Set<Int64>) async throws -> [Delivery] {
-        try await pool.read { db in
+        try await pool.read { db in try Self.due(db, target: target, now: now, limit: limit, skipping: skipping) }
+    }
+
+    static func due(_ db: Database, target: String, now: Int64, limit: Int, skipping: Set<Int64>) throws -> [Delivery] {
+        do {
             // The positions first (from the indexes alone), then whole rows
             // only for deliveries the caller does not hold yet.
             let seqs = try Int64.fetchAll(

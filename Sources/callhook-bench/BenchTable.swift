@@ -124,8 +124,59 @@ enum BenchTable {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Rows from the `NAME VALUE UNIT` lines of `engine`, `decoder` and
+    /// `memory` (docs/benchmarks.md).
+    static func metricRows(_ text: String) -> [BenchRow] {
+        var m: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            guard f.count == 3, f[0].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" }), let v = Double(f[1])
+            else { continue }
+            m[String(f[0])] = v
+        }
+        var rows: [BenchRow] = []
+        if let rate = m["p1_engine_events_per_s"], let json = m["p1_jsondecoder_events_per_s"], let p99 = m["p1_p99_us"] {
+            let ratio = m["p1_ratio"] ?? rate / json
+            rows.append(
+                BenchRow(
+                    "P1", "engine alone, 10,000 rules + 1M list, one core",
+                    measured: String(format: "%.0f events/s, p99 %.1f µs", rate, p99), target: "≥ 2 × JSONDecoder; p99 ≤ 20 µs",
+                    baseline: String(format: "JSONDecoder: %.0f events/s", json), ratio: String(format: "%.2f", ratio),
+                    verdict: BenchRow.met(ratio >= 2 && p99 <= 20)))
+        }
+        if let s = m["p2_check_s"], let rss = m["p2_peak_rss_mb"] {
+            rows.append(
+                BenchRow(
+                    "P2", "load and check that rule set", measured: String(format: "%.2f s, peak RSS %.0f MB", s, rss),
+                    target: "≤ 2 s, peak RSS ≤ 200 MB", verdict: BenchRow.met(s <= 2 && rss <= 200)))
+        }
+        if let rate = m["decoder_events_per_s"], let json = m["decoder_jsondecoder_events_per_s"] {
+            let ratio = m["decoder_ratio"] ?? rate / json
+            rows.append(
+                BenchRow(
+                    "DEC", "NFON decoder vs JSONDecoder, same events", measured: String(format: "%.0f events/s", rate),
+                    target: "≥ 3 × JSONDecoder", baseline: String(format: "JSONDecoder: %.0f events/s", json),
+                    ratio: String(format: "%.2f", ratio), verdict: BenchRow.met(ratio >= 3)))
+        }
+        if let idle = m["p6_idle_rss_mb"] {
+            rows.append(
+                BenchRow(
+                    "P6-idle", "RSS idle, example rules", measured: String(format: "%.1f MB", idle), target: "≤ 30 MB",
+                    verdict: BenchRow.met(idle <= 30)))
+        }
+        if let list = m["p6_list_rss_mb"] {
+            rows.append(
+                BenchRow(
+                    "P6-1M", "RSS with the 1M-number list", measured: String(format: "%.1f MB", list), target: "≤ 150 MB",
+                    verdict: BenchRow.met(list <= 150)))
+        }
+        return rows
+    }
+
     /// Rows from modes that print text only (today's `engine` and `agents`).
     static func legacyRows(_ mode: String, _ text: String) -> [BenchRow] {
+        let fromMetrics = metricRows(text)
+        if !fromMetrics.isEmpty { return fromMetrics }
         func numbers(after prefix: String) -> [Double] {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return [] }
             return line.dropFirst(prefix.count).split(whereSeparator: { !"0123456789.".contains($0) }).compactMap {

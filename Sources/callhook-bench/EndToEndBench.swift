@@ -41,7 +41,7 @@ enum EndToEndBench {
         say(
             String(
                 format:
-                    "burst of %d rings against a target limited to %@: read in %.1f s, %d delivered meanwhile; peak RSS %.0f MB",
+                    "burst of %d events (rings and hang-ups) against a target limited to %@: read in %.1f s, %d delivered meanwhile; peak RSS %.0f MB",
                 count, ProcessInfo.processInfo.environment["BENCH_SLOW_RATE"] ?? "2000/s", burst.readSeconds, burst.delivered,
                 burst.peakMB))
         BenchRow(
