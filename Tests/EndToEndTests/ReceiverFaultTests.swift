@@ -108,7 +108,10 @@ import Testing
             return .json("{}")
         }
         defer { Task { await back.stop() } }
-        try await back.wait(timeout: .seconds(10)) { $0.requests.count >= 1 }
+        // Normally the next retry, a second later; on a loaded machine the
+        // receiver may start after the fifth refusal, and then the breaker's
+        // probe, 30 s later, is what reaches it.
+        try await back.wait(timeout: .seconds(45)) { $0.requests.count >= 1 }
 
         // The receiver recovers; `queue retry --dead` against the running daemon sends the dead ones again.
         recovered.store(true, ordering: .relaxed)
