@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ struct AgentBrowserTests {
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         probe.arguments = ["python3", "-c", "import selenium"]
         probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return "python3 is missing: run 'make deps-test'" }
+        guard (try? probe.runSerialized()) != nil else { return "python3 is missing: run 'make deps-test'" }
         probe.waitUntilExit()
         return probe.terminationStatus == 0
             ? nil : "the Python package selenium is missing: run 'make deps-test' (pip install selenium)"
@@ -100,7 +101,7 @@ final class BrowserDriver: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: dir.appendingPathComponent("stdout"))
         process.standardError = try FileHandle(forWritingTo: dir.appendingPathComponent("stderr"))
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -39,7 +40,7 @@ final class CallhookProcess: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: dir.appendingPathComponent("stdout"))
         process.standardError = try FileHandle(forWritingTo: dir.appendingPathComponent("stderr"))
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
     }
 
     deinit {

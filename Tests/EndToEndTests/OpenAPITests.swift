@@ -11,16 +11,8 @@ import Testing
 
     /// Runs the script; returns its exit status and output.
     func python(_ args: [String]) async throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Self.script] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        let r = try await ChildProcess.run(["python3", Self.script] + args, mergeErrors: true)
+        return (r.status, r.output)
     }
 
     @Test func theDescriptionIsValidOpenAPI31() async throws {

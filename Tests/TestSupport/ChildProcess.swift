@@ -23,7 +23,7 @@ public enum ChildProcess {
             let out = Pipe()
             p.standardOutput = out
             p.standardError = mergeErrors ? out : FileHandle.nullDevice
-            try p.run()
+            try p.runSerialized()
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
             return Result(status: p.terminationStatus, output: text)

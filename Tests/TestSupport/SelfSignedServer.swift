@@ -31,7 +31,7 @@ public final class SelfSignedServer: @unchecked Sendable {
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
         ]
         openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
+        try openssl.runSerialized()
         openssl.waitUntilExit()
         let script = """
             import http.server, ssl, sys
@@ -57,7 +57,7 @@ public final class SelfSignedServer: @unchecked Sendable {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let d = out.fileHandleForReading.availableData
