@@ -18,14 +18,15 @@ extension PostgresDeliveryStore {
                 try await beat()
                 if failing {
                     failing = false
-                    logger.notice("the delivery queue database is reachable again")
+                    logger.notice("the delivery queue's heartbeat works again")
                 }
             } catch is CancellationError {
                 return
             } catch {
                 if !failing {
                     failing = true
-                    logger.error("cannot reach the delivery queue database", metadata: ["error": "\(error)"])
+                    logger.error(
+                        "the delivery queue's heartbeat and lease renewal failed; trying again", metadata: ["error": "\(error)"])
                 }
             }
             try? await Task.sleep(for: upkeepInterval)
@@ -36,7 +37,15 @@ extension PostgresDeliveryStore {
     func beat() async throws {
         let me = instanceID
         let ms = leaseMilliseconds
-        let live = try await transaction { c in
+        let live = try await retryingConflicts {
+            try await self.beatTransaction(me: me, ms: ms)
+        }
+        liveInstances.store(max(1, Int(live)), ordering: .relaxed)
+    }
+
+    /// The heartbeat's statements, in one transaction.
+    private func beatTransaction(me: String, ms: Int64) async throws -> Int64 {
+        try await transaction { c in
             try await c.query(
                 """
                 INSERT INTO instance (id, seen_at) VALUES (\(me), \(unescaped: Self.databaseNow))
@@ -54,7 +63,6 @@ extension PostgresDeliveryStore {
             ).collect()
             return try rows.first?.decode(Int64.self) ?? 1
         }
-        liveInstances.store(max(1, Int(live)), ordering: .relaxed)
     }
 
     /// At shutdown: this instance's claims go back, and it leaves the

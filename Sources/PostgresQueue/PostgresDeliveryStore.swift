@@ -101,10 +101,17 @@ public final class PostgresDeliveryStore: DeliveryStore, Service {
         guard !batch.isEmpty else { return 0 }
         // A deadlock between two instances inserting the same requests in a
         // different order is retried: the database rolled one back whole.
+        return try await retryingConflicts { try await self.transaction { c in try await self.write(batch, on: c) } }
+    }
+
+    /// `work`, run again (up to 5 more times) when the database rolled it
+    /// back for a deadlock or a serialization conflict with another
+    /// instance's transaction.
+    func retryingConflicts<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
         var tries = 0
         while true {
             do {
-                return try await transaction { c in try await self.write(batch, on: c) }
+                return try await work()
             } catch let e as Failure where tries < 5 && ["40P01", "40001"].contains(e.sqlState ?? "") {
                 tries += 1
             }

@@ -21,10 +21,12 @@ enum HAScript {
         return lines
     }
 
-    /// `callhook.toml` for the simulator at `base` and the queue at `url`,
-    /// with a short lease (a killed instance's claims end within 2 s).
-    static func config(base: String, url: String) -> String {
-        nfonConfig(base: base) + "\n[queue]\nurl = \"\(url)\"\nlease = \"2s\"\n"
+    /// `callhook.toml` for the simulator at `base` and the queue at `url`.
+    /// A short lease makes a killed instance's claims end soon; a live
+    /// instance renews its own every third of it, so on a loaded machine a
+    /// lease of a few seconds can run out under a live instance too.
+    static func config(base: String, url: String, lease: String = "2s") -> String {
+        nfonConfig(base: base) + "\n[queue]\nurl = \"\(url)\"\nlease = \"\(lease)\"\n"
     }
 
     /// Calls whose requests first arrived out of order (incoming, answered,

@@ -21,7 +21,9 @@ import Testing
         defer { Task { await receiver.stop() } }
         let url = try await PostgresCluster.shared().createDatabase()
         let calls = 500
-        let (sim, a, b) = try await startPair(receiver: receiver.base, url: url, script: HAScript.calls(calls, spacing: 8))
+        // No instance dies here: a lease no loaded machine runs out.
+        let (sim, a, b) = try await startPair(
+            receiver: receiver.base, url: url, script: HAScript.calls(calls, spacing: 8), lease: "30s")
         defer { for p in [sim, a.process, b.process] { p.signal(SIGKILL) } }
 
         try await receiver.wait(timeout: .seconds(50)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
@@ -57,7 +59,9 @@ import Testing
         defer { Task { await receiver.stop() } }
         let url = try await PostgresCluster.shared().createDatabase()
         let calls = 300
-        let (sim, a, b) = try await startPair(receiver: receiver.base, url: url, script: HAScript.calls(calls, spacing: 15))
+        // The killed instance's claims end 5 s after its last renewal.
+        let (sim, a, b) = try await startPair(
+            receiver: receiver.base, url: url, script: HAScript.calls(calls, spacing: 15), lease: "5s")
         defer { for p in [sim, a.process, b.process] { p.signal(SIGKILL) } }
         try await receiver.wait(timeout: .seconds(30)) { $0.requests.count >= 150 }
         b.process.signal(SIGKILL)
@@ -153,13 +157,15 @@ import Testing
     }
 
     /// The simulator playing `script`, and two instances on `url`.
-    func startPair(receiver: String, url: String, script: [String]) async throws -> (CallhookProcess, Instance, Instance) {
+    func startPair(receiver: String, url: String, script: [String], lease: String) async throws -> (
+        CallhookProcess, Instance, Instance
+    ) {
         let setupA = try DaemonSetup(rules: incomingRules(receiver, concurrency: 8))
         let setupB = try DaemonSetup(rules: incomingRules(receiver, concurrency: 8))
         let path = try setupA.write(script.joined(separator: "\n"), to: "calls.jsonl")
         let (sim, base) = try await startScriptedSimulator(script: path)
         for s in [setupA, setupB] {
-            try HAScript.config(base: base, url: url).write(toFile: s.config, atomically: true, encoding: .utf8)
+            try HAScript.config(base: base, url: url, lease: lease).write(toFile: s.config, atomically: true, encoding: .utf8)
         }
         // Info level: a debug line per delivery costs more than the test needs.
         async let a = setupA.startDaemon(["--log-level", "info"])
