@@ -33,17 +33,11 @@ enum IngestBench {
         try "rules = \"rules\"\ndata = \"data\"\n[server]\ningest_token = \"\(token)\"\n".write(
             to: config, atomically: true, encoding: .utf8)
 
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: callhook)
-        daemon.arguments = ["run", "--config", config.path, "--listen", "127.0.0.1:0"]
-        let err = Pipe()
-        daemon.standardError = err
-        try daemon.run()
+        let (daemon, port) = try startDaemon(callhook: callhook, config: config)
         defer {
             daemon.terminate()
             daemon.waitUntilExit()
         }
-        let port = try readPort(err.fileHandleForReading)
 
         let client = HTTPClient()
         defer { client.shutdown() }
@@ -73,6 +67,18 @@ enum IngestBench {
     }
 
     /// The port from the daemon's `callhook running … listen=HOST:PORT` line.
+    /// `callhook run --config CONFIG` on a free loopback port; returns the
+    /// process and the port it announced.
+    static func startDaemon(callhook: String, config: URL) throws -> (Process, Int) {
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: callhook)
+        daemon.arguments = ["run", "--config", config.path, "--listen", "127.0.0.1:0"]
+        let err = Pipe()
+        daemon.standardError = err
+        try daemon.run()
+        return (daemon, try readPort(err.fileHandleForReading))
+    }
+
     static func readPort(_ handle: FileHandle) throws -> Int {
         var text = ""
         while true {

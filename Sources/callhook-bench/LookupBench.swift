@@ -69,17 +69,11 @@ enum LookupBench {
         let config = dir.appendingPathComponent("callhook.toml")
         try "rules = \"rules\"\ndata = \"data\"\n[server]\ningest_token = \"\(token)\"\n".write(
             to: config, atomically: true, encoding: .utf8)
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: callhook)
-        daemon.arguments = ["run", "--config", config.path, "--listen", "127.0.0.1:0"]
-        let err = Pipe()
-        daemon.standardError = err
-        try daemon.run()
+        let (daemon, port) = try IngestBench.startDaemon(callhook: callhook, config: config)
         defer {
             daemon.terminate()
             daemon.waitUntilExit()
         }
-        let port = try IngestBench.readPort(err.fileHandleForReading)
         let client = HTTPClient()
         defer { client.shutdown() }
 
