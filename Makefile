@@ -62,7 +62,7 @@ demo: deps
 
 test: deps-test
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
-	$(SWIFT) test --skip-build
+	./Scripts/run-tests.sh
 
 # Every figure of quality.md in ONE table (docs/benchmarks.md): each mode of
 # callhook-bench runs as a child, its output goes to bench.log, and the rows

@@ -18,13 +18,10 @@ struct AgentBrowserTests {
         for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.isExecutableFile(atPath: tool) {
             return "\(tool) is missing: run 'make deps-test' (apt-get install chromium chromium-driver)"
         }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import selenium"]
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.runSerialized()) != nil else { return "python3 is missing: run 'make deps-test'" }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0
+        guard let probe = try? SpawnedProcess(["/usr/bin/env", "python3", "-c", "import selenium"]) else {
+            return "python3 is missing: run 'make deps-test'"
+        }
+        return probe.waitUntilExit() == 0
             ? nil : "the Python package selenium is missing: run 'make deps-test' (pip install selenium)"
     }
 
@@ -84,24 +81,16 @@ struct AgentBrowserTests {
 
 /// A child process other than callhook (the Python browser driver), its
 /// output in files.
-final class BrowserDriver: @unchecked Sendable {
-    // Safe: the Process is started once in init and then only signalled and
-    // polled; the output files are only read by the test.
-    let process = Process()
+final class BrowserDriver: Sendable {
+    let process: SpawnedProcess
     let dir: URL
 
     init(_ executable: String, _ arguments: [String]) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for name in ["stdout", "stderr"] {
-            _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: nil)
-        }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: dir.appendingPathComponent("stdout"))
-        process.standardError = try FileHandle(forWritingTo: dir.appendingPathComponent("stderr"))
-        process.standardInput = FileHandle.nullDevice
-        try process.runSerialized()
+        process = try SpawnedProcess(
+            [executable] + arguments, stdout: .file(dir.appendingPathComponent("stdout").path),
+            stderr: .file(dir.appendingPathComponent("stderr").path))
     }
 
     deinit {
@@ -112,13 +101,13 @@ final class BrowserDriver: @unchecked Sendable {
     var stdout: String { (try? String(contentsOf: dir.appendingPathComponent("stdout"), encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOf: dir.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
 
-    func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
+    func kill() { process.signal(SIGKILL) }
 
     func waitForOutput(_ text: String, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         while !stdout.contains(text) {
             if !process.isRunning && !stdout.contains(text) {
-                throw ProcessFailure(message: "the browser driver exited (\(process.terminationStatus)):\n\(stderr)")
+                throw ProcessFailure(message: "the browser driver exited (\(process.terminationStatus ?? -1)):\n\(stderr)")
             }
             if ContinuousClock.now > deadline { throw ProcessFailure(message: "timed out waiting for \(text):\n\(stderr)") }
             try await Task.sleep(for: .milliseconds(50))

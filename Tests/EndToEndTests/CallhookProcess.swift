@@ -18,10 +18,8 @@ let callhookBinary: String = {
 
 /// The real `callhook` binary running as a child process, its output in files
 /// (a pipe nobody reads would block it).
-final class CallhookProcess: @unchecked Sendable {
-    // Safe: the Process is started once in init and then only signalled and
-    // waited on; the output files are read, never written, by the test.
-    let process = Process()
+final class CallhookProcess: Sendable {
+    let process: SpawnedProcess
     let dir: URL
     var stdoutPath: String { dir.appendingPathComponent("stdout").path }
     var stderrPath: String { dir.appendingPathComponent("stderr").path }
@@ -29,29 +27,23 @@ final class CallhookProcess: @unchecked Sendable {
     init(_ arguments: [String], environment: [String: String] = [:], directory: URL = repositoryRoot) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("stdout").path, contents: nil)
-        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("stderr").path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: callhookBinary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        process.standardOutput = try FileHandle(forWritingTo: dir.appendingPathComponent("stdout"))
-        process.standardError = try FileHandle(forWritingTo: dir.appendingPathComponent("stderr"))
-        process.standardInput = FileHandle.nullDevice
-        try process.runSerialized()
+        process = try SpawnedProcess(
+            [callhookBinary] + arguments, environment: env, directory: directory.path,
+            stdout: .file(dir.appendingPathComponent("stdout").path), stderr: .file(dir.appendingPathComponent("stderr").path))
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
         try? FileManager.default.removeItem(at: dir)
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
-    func signal(_ s: Int32) { kill(process.processIdentifier, s) }
+    /// Signals the process while it has not been reaped (`SpawnedProcess`).
+    func signal(_ s: Int32) { process.signal(s) }
 
     /// Waits for the process to exit; returns its status, or nil after `timeout`.
     func waitForExit(timeout: Duration = .seconds(30)) async -> Int32? {
@@ -70,7 +62,7 @@ final class CallhookProcess: @unchecked Sendable {
         while !condition(stdout, stderr) {
             if !process.isRunning && !condition(stdout, stderr) {
                 throw ProcessFailure(
-                    message: "callhook exited (\(process.terminationStatus)) before the expected output:\n\(stderr)")
+                    message: "callhook exited (\(process.terminationStatus ?? -1)) before the expected output:\n\(stderr)")
             }
             if ContinuousClock.now > deadline {
                 throw ProcessFailure(message: "timed out waiting for output; stderr:\n\(stderr)")

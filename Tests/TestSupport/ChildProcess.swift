@@ -17,16 +17,19 @@ public enum ChildProcess {
     /// Runs `arguments` through `/usr/bin/env` (so `python3` is found on PATH).
     public static func run(_ arguments: [String], mergeErrors: Bool = false) async throws -> Result {
         try await offThePool {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = arguments
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = mergeErrors ? out : FileHandle.nullDevice
-            try p.runSerialized()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            return Result(status: p.terminationStatus, output: text)
+            let out = try SpawnPipe()
+            defer { out.closeRead() }
+            let p: SpawnedProcess
+            do {
+                p = try SpawnedProcess(
+                    ["/usr/bin/env"] + arguments, stdout: .descriptor(out.write), stderr: mergeErrors ? .standardOutput : .null)
+            } catch {
+                out.closeWrite()
+                throw error
+            }
+            out.closeWrite()
+            let text = String(decoding: out.readToEnd(), as: UTF8.self)
+            return Result(status: p.waitUntilExit(), output: text)
         }
     }
 }

@@ -157,20 +157,6 @@ public final class PostgresCluster: Sendable {
         }
     }
 
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and
-    /// later; Swift's Glibc module does not declare it): the child closes
-    /// every descriptor from 3 up. Nothing of this process is changed, so
-    /// `Foundation.Process` spawning at the same time in another test keeps
-    /// its own descriptors as they are (marking them close-on-exec here
-    /// made it lose track of its children).
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private static let closeFrom: CloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
-            return nil
-        }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-    }()
-
     static func chown(_ path: String, to user: String) -> Bool {
         guard let pw = getpwnam(user) else { return false }
         return Glibc.chown(path, pw.pointee.pw_uid, pw.pointee.pw_gid) == 0
@@ -184,27 +170,12 @@ public final class PostgresCluster: Sendable {
     static func runSync(_ arguments: [String], outputFile: String? = nil) throws -> ChildProcess.Result {
         let path = outputFile ?? NSTemporaryDirectory() + "/callhook-pg-out-\(UUID().uuidString)"
         defer { if outputFile == nil { try? FileManager.default.removeItem(atPath: path) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of this process's: the server outlives the call and
-        // would keep the tests' listening sockets open.
-        guard let closeFrom = Self.closeFrom, closeFrom(&actions, 3) == 0 else {
-            throw Failure(message: "posix_spawn_file_actions_addclosefrom_np is missing (glibc 2.34 or later is needed)")
-        }
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-        guard spawned == 0 else { throw Failure(message: "cannot run \(arguments[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // Nothing else of this process's is inherited: the server outlives
+        // the call and would keep the tests' listening sockets open.
+        let child = try SpawnedProcess(arguments, stdout: .file(path), stderr: .standardOutput)
+        let code = child.waitUntilExit()
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        // WIFEXITED / WEXITSTATUS
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return ChildProcess.Result(status: code, output: text)
     }
+
 }

@@ -6,11 +6,9 @@ import Foundation
 
 /// A self-signed HTTPS server (Python's ssl module) and its certificate.
 ///
-/// `@unchecked Sendable`: every stored property is set in `init` and never
-/// changed; `Process` itself is only touched again by `stop()`.
-public final class SelfSignedServer: @unchecked Sendable {
+public final class SelfSignedServer: Sendable {
     let dir: URL
-    let process: Process
+    let process: SpawnedProcess
     public let port: Int
     public var certFile: String { dir.appendingPathComponent("cert.pem").path }
 
@@ -23,15 +21,11 @@ public final class SelfSignedServer: @unchecked Sendable {
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        let openssl = try SpawnedProcess([
+            "/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
             "-keyout", dir.appendingPathComponent("key.pem").path, "-out", dir.appendingPathComponent("cert.pem").path,
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.runSerialized()
+        ])
         openssl.waitUntilExit()
         let script = """
             import http.server, ssl, sys
@@ -49,27 +43,25 @@ public final class SelfSignedServer: @unchecked Sendable {
             print(s.server_address[1], flush=True)
             s.serve_forever()
             """
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c", script, dir.appendingPathComponent("cert.pem").path, dir.appendingPathComponent("key.pem").path,
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.runSerialized()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let d = out.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            line.append(d)
+        let out = try SpawnPipe()
+        defer { out.closeRead() }
+        do {
+            process = try SpawnedProcess(
+                [
+                    "/usr/bin/env", "python3", "-c", script, dir.appendingPathComponent("cert.pem").path,
+                    dir.appendingPathComponent("key.pem").path,
+                ], stdout: .descriptor(out.write))
+        } catch {
+            out.closeWrite()
+            throw error
         }
+        out.closeWrite()
+        let line = out.readLine()
         port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     public func stop() {
-        // SIGKILL: a child of the test runner may inherit a mask that blocks SIGTERM.
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: dir)
     }
