@@ -6,7 +6,8 @@ import RuleEngine
 /// The JSON shapes of the admin API (docs/openapi.yaml).
 extension AdminHandler {
     static func time(_ epochMillis: Int64) -> String {
-        EventTime(nanoseconds: epochMillis * 1_000_000).rfc3339()
+        let (nanoseconds, overflow) = epochMillis.multipliedReportingOverflow(by: 1_000_000)
+        return EventTime(nanoseconds: overflow ? (epochMillis > 0 ? .max : .min) : nanoseconds).rfc3339()
     }
 
     /// A delivery in a listing.

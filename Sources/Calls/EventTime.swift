@@ -10,11 +10,16 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (a: EventTime, b: EventTime) -> Bool { a.nanoseconds < b.nanoseconds }
 
+    /// Saturates at the ends of the range instead of trapping: event times
+    /// come from outside (a PBX's `updated`), and no value may crash.
     public static func + (t: EventTime, d: Duration) -> EventTime {
-        EventTime(nanoseconds: t.nanoseconds + d.nanoseconds)
+        let (sum, overflow) = t.nanoseconds.addingReportingOverflow(d.nanoseconds)
+        return EventTime(nanoseconds: overflow ? (d.nanoseconds > 0 ? .max : .min) : sum)
     }
+    /// Saturating, like `+`.
     public static func - (a: EventTime, b: EventTime) -> Duration {
-        .nanoseconds(a.nanoseconds - b.nanoseconds)
+        let (difference, overflow) = a.nanoseconds.subtractingReportingOverflow(b.nanoseconds)
+        return .nanoseconds(overflow ? (a.nanoseconds > b.nanoseconds ? Int64.max : Int64.min) : difference)
     }
 
     /// Whole seconds since the epoch (floor).
@@ -26,10 +31,13 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 extension Duration {
-    /// The duration in whole nanoseconds (saturating far outside ±292 years).
+    /// The duration in whole nanoseconds (saturating outside ±292 years).
     public var nanoseconds: Int64 {
         let (s, atto) = components
-        return s * 1_000_000_000 + atto / 1_000_000_000
+        let (whole, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return s > 0 ? .max : .min }
+        let (sum, overflow2) = whole.addingReportingOverflow(atto / 1_000_000_000)
+        return overflow2 ? (s > 0 ? .max : .min) : sum
     }
 
     /// The duration in whole seconds, rounded down.

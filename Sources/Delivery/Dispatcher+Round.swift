@@ -91,7 +91,12 @@ extension Dispatcher {
         catchUp(&s, group: &group, targets: current)
         var wakeAt = s.lastScan + 1_000_000_000
         start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &wakeAt)
-        if let due = s.nextDue { wakeAt = min(wakeAt, nowMono + max(0, due - nowEpoch) * 1_000_000) }
+        if let due = s.nextDue {
+            // Milliseconds to nanoseconds, bounded (a due time years away
+            // from a bad clock or a stored row must not overflow).
+            let wait = min(max(0, due &- nowEpoch), 86_400_000 * 3_650)
+            wakeAt = min(wakeAt, nowMono + wait * 1_000_000)
+        }
         setWake(wakeAt)
     }
 

@@ -128,7 +128,9 @@ extension Dispatcher {
             outcome.finishedAt = nowEpoch
             s.metrics.attempt(target: d.target, result: "success", seconds: f.durationSeconds)
             s.metrics.delivery(target: d.target, outcome: .delivered)
-            s.metrics.eventToDelivery(nanoseconds: nowEpoch * 1_000_000 - d.eventTime)
+            // An event time from outside may be anything: saturate.
+            let (elapsed, overflow) = (nowEpoch &* 1_000_000).subtractingReportingOverflow(d.eventTime)
+            s.metrics.eventToDelivery(nanoseconds: overflow ? .max : elapsed)
             stats.deliveredCount.add(1, ordering: .relaxed)
             stats.pendingCount.subtract(1, ordering: .relaxed)
             if !d.capture.isEmpty && !d.callID.isEmpty {

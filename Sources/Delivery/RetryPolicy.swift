@@ -49,12 +49,19 @@ public struct RetryPolicy: Sendable {
 
     /// Parses `Retry-After`: delay seconds or an HTTP date, relative to `now`
     /// (seconds since the epoch).
+    /// A longer one (a far-future date often means "not soon") counts as
+    /// `longestRetryAfter`.
     public static func parseRetryAfter(_ value: String, nowEpochSeconds: Int64) -> Duration? {
         let v = value.trimmingCharacters(in: " ")
-        if let seconds = Int64(v), seconds >= 0 { return .seconds(seconds) }
+        let longest = longestRetryAfter.components.seconds
+        if let seconds = Int64(v), seconds >= 0 { return .seconds(min(seconds, longest)) }
         guard let date = HTTPDate.parse(v) else { return nil }
-        return .seconds(max(0, date - nowEpochSeconds))
+        let (wait, overflow) = date.subtractingReportingOverflow(nowEpochSeconds)
+        return .seconds(overflow ? 0 : min(max(0, wait), longest))
     }
+
+    /// The longest `Retry-After` honoured: 7 days.
+    public static let longestRetryAfter: Duration = .seconds(7 * 86_400)
 }
 
 #if canImport(Glibc)

@@ -102,7 +102,9 @@ actor NFONSession {
         else { throw LoginError(status: response.status, message: "the \(what) answer has no access-token/refresh-token") }
         access = a
         refresh = r
-        let lifetime = Self.jwtExpiry(a).map { $0 - clock.wallTime().epochSeconds } ?? 300
+        // Bounded to a year: an `exp` in milliseconds or far in the future
+        // must not overflow the arithmetic below.
+        let lifetime = Self.jwtExpiry(a).map { max(-86_400, min($0 &- clock.wallTime().epochSeconds, 86_400 * 365)) } ?? 300
         expires = clock.monotonicNanoseconds() + lifetime * 1_000_000_000
         logger.debug("\(what) succeeded", metadata: ["expires_in_s": "\(lifetime)"])
         return a

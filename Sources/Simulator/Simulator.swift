@@ -77,7 +77,8 @@ public final class Simulator: Service {
         // A script plays on tenant 1 (`--script` takes one tenant).
         var script = tenant.index == 1 ? options.script?.makeIterator() : nil
         while let event = script != nil ? script!.next() : generator.next() {
-            let due = start + .nanoseconds(Int64(Double(event.at.nanoseconds) / speed))
+            // Clamped: a tiny speed times a long script must not overflow.
+            let due = start + .nanoseconds(Int64(min(Double(event.at.nanoseconds) / speed, 9e18)))
             if due > .now { try await Task.sleep(until: due, clock: .continuous) }
             await hub.publish(event.payload)
             count = event.callIndex + 1

@@ -173,6 +173,9 @@ struct SimCommand: AsyncParsableCommand {
         options.traffic.extensions = extensions
         options.traffic.customer = customer
         options.tokenTTL = ttl
+        guard speed.isFinite, speed > 0 else {
+            throw CommandFailure.usage("--speed must be a number above 0 (simulated seconds per real second), not \(speed)")
+        }
         options.speed = speed
         options.username = username
         options.password = password

@@ -31,6 +31,23 @@ struct CallTrackerTests {
         #expect(!end.partial)
     }
 
+    /// `updated` comes from the PBX: times 500 years apart saturate the
+    /// durations instead of overflowing them (a trap before).
+    @Test("event times centuries apart saturate the durations")
+    func centuriesApart() {
+        var t = CallTracker()
+        var ring = event("ring", at: 0)
+        ring.updated = "1700-01-01T00:00:00Z"
+        var hangup = event("hangup", at: 0)
+        hangup.updated = "2200-01-01T00:00:00Z"
+        let fired = [ring, hangup].flatMap { t.ingest($0, arrival: t0) }
+        let end = fired.first { $0.phase == .ended }?.leg
+        #expect(end?.ringDuration == .nanoseconds(Int64.max))
+        #expect(EventTime(nanoseconds: .max) + .seconds(1) == EventTime(nanoseconds: .max))
+        #expect(EventTime(nanoseconds: .min) - EventTime(nanoseconds: .max) == .nanoseconds(Int64.min))
+        #expect(Duration.seconds(Int64.max).nanoseconds == .max)
+    }
+
     @Test("inbound never answered: ended then missed; causes by error")
     func missed() {
         var t = CallTracker()

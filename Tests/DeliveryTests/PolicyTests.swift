@@ -1,3 +1,4 @@
+import Curl
 import Delivery
 import RuleEngine
 import Testing
@@ -144,6 +145,25 @@ import Testing
         #expect(RetryPolicy.parseRetryAfter("soon", nowEpochSeconds: 0) == nil)
         // A longer Retry-After wins over the backoff.
         #expect(policy.decide(attempt: 1, status: 503, retryAfter: .seconds(7), random: 0) == .retry(after: .seconds(7)))
+    }
+
+    /// A far-future Retry-After ("never") counts as 7 days, and an absurd
+    /// date is no date: the arithmetic behind either used to overflow.
+    @Test func aRetryAfterFarAwayIsSevenDaysAndAnAbsurdDateIsIgnored() {
+        let now: Int64 = 1_764_000_000
+        #expect(RetryPolicy.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", nowEpochSeconds: now) == .seconds(604_800))
+        #expect(RetryPolicy.parseRetryAfter("9300000000", nowEpochSeconds: now) == .seconds(604_800))
+        #expect(RetryPolicy.parseRetryAfter("604799", nowEpochSeconds: now) == .seconds(604_799))
+        for absurd in [
+            "Fri, 31 Dec 99999999999999999 23:59:59 GMT", "Fri, 31 Dec 2026 99999999999:0:0 GMT",
+            "Fri, 99 Dec 2026 23:59:59 GMT", "Fri, 31 Dec 1900 23:59:59 GMT",
+        ] {
+            #expect(RetryPolicy.parseRetryAfter(absurd, nowEpochSeconds: now) == nil, "\(absurd)")
+        }
+        let o = policy.outcome(
+            of: .success(HTTPResponse(status: 503, headers: [("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")], body: [])),
+            attempt: 1, nowEpochMillis: now * 1000, random: 0.5)
+        #expect(o.verdict == .retry(at: now * 1000 + 604_800_000))
     }
 }
 
