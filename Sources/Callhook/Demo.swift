@@ -133,6 +133,8 @@ public struct Demo: Sendable {
         let base = try await simulator.baseURL()
         // Lookups go to the simulator's lookup service, never to the real one.
         try Self.redirectLookup(&redirected, to: base)
+        // Workflows are answered by the simulator's workflow service.
+        if let root = Self.serviceRoot(of: base) { sink.answerWorkflows(from: root, client: client) }
         await pipeline.replaceRules(redirected)
         logger.info("demo running", metadata: ["simulator": "\(base)", "sink": "http://\(options.listenHost):\(sinkPort)"])
         var nfon = NFONOptions(baseURL: base, username: "demo", password: "demo", account: simulator.options.traffic.customer)
@@ -144,11 +146,15 @@ public struct Demo: Sendable {
 
     /// Points `[lookup]` at the simulator's `/lookup`.
     static func redirectLookup(_ rules: inout RuleSet, to simulatorBase: String) throws {
-        guard var lookup = rules.lookup, let url = URL(string: simulatorBase), let host = url.host, let port = url.port else {
-            return
-        }
-        lookup.url = try TextTemplate("http://\(host):\(port)/lookup", escaping: lookup.url.escaping)
+        guard var lookup = rules.lookup, let root = serviceRoot(of: simulatorBase) else { return }
+        lookup.url = try TextTemplate("\(root)/lookup", escaping: lookup.url.escaping)
         lookup.headers = []
         rules.lookup = lookup
+    }
+
+    /// `http://host:port` of the simulator, where its CONNECTOR services are.
+    static func serviceRoot(of simulatorBase: String) -> String? {
+        guard let url = URL(string: simulatorBase), let host = url.host, let port = url.port else { return nil }
+        return "http://\(host):\(port)"
     }
 }

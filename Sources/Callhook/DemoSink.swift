@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,14 +10,15 @@ import Synchronization
 /// The demo's local HTTP receiver: every target is redirected here, and it
 /// prints each request it receives (method, path, pretty JSON body).
 ///
-/// It answers a peoplefone CONNECTOR workflow request (a JSON body of just
-/// `{"inputs": {…}}`) as a CRM would, with `{"id", "url"}` of a new object,
-/// so the demo shows the id chain: the call's next workflow request carries
-/// that id as `inputs.id`.
+/// A peoplefone CONNECTOR workflow request (a JSON body of just
+/// `{"inputs": {…}}`) is passed on to the simulator's workflow service,
+/// which answers as a CRM would, with `{"id", "url"}` of a new object; the
+/// sink prints that answer and returns it, so the demo shows the id chain:
+/// the call's next workflow request carries that id as `inputs.id`.
 public final class DemoSink: Sendable {
     public let listening = PortAnnouncer()
     private let received = Atomic<Int>(0)
-    private let workflows = Atomic<Int>(0)
+    private let workflowService = Mutex<(base: String, client: HTTPClient)?>(nil)
     private let console: Console
     private let host: String
     private let port: Int
@@ -39,7 +41,7 @@ public final class DemoSink: Sendable {
         for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
             router.on("**", method: method) { request, _ -> Response in
                 let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
-                let answer = self.answer(to: body)
+                let answer = await self.answer(to: body, path: request.uri.path)
                 self.record(request, body: body, answer: answer)
                 return Response(
                     status: .ok, headers: [.contentType: "application/json"],
@@ -50,13 +52,29 @@ public final class DemoSink: Sendable {
             router: router, host: host, port: port, name: "callhook-demo-sink", announcer: listening, logger: logger)
     }
 
-    /// The answer to a workflow request; nil for any other request.
-    func answer(to body: Data) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], object.count == 1,
+    /// Workflow requests are answered by the simulator's `/workflow/{name}`
+    /// at `simulatorBase`.
+    public func answerWorkflows(from simulatorBase: String, client: HTTPClient) {
+        workflowService.withLock { $0 = (simulatorBase, client) }
+    }
+
+    /// The workflow service's answer to a workflow request; nil for any
+    /// other request, or before `answerWorkflows` was called.
+    func answer(to body: Data, path: String) async -> String? {
+        guard let service = workflowService.withLock({ $0 }),
+            let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], object.count == 1,
             object["inputs"] is [String: Any]
         else { return nil }
-        let n = workflows.add(1, ordering: .relaxed).newValue
-        return #"{"id":"CF-\#(n)","url":"https://crm.example.com/callflows/CF-\#(n)"}"#
+        let name = path.split(separator: "/").last.map(String.init) ?? "workflow"
+        let request = Curl.HTTPRequest(
+            method: "POST", url: "\(service.base)/workflow/\(name)",
+            headers: [("Content-Type", "application/json")], body: Array(body), timeout: .seconds(5))
+        do {
+            let response = try await service.client.execute(request)
+            return String(decoding: response.body, as: UTF8.self)
+        } catch {
+            return #"{"error":"the simulator's workflow service did not answer"}"#
+        }
     }
 
     private func record(_ request: Request, body: Data, answer: String?) {

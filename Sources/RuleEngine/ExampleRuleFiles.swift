@@ -77,7 +77,7 @@ public enum ExampleRuleFiles {
             #"""
             # Caller lookup (peoplefone CONNECTOR): names, companies and CRM fields for
             # external callers, and a CallFlow workflow that logs each call in the CRM.
-            # `callhook demo` answers lookups from its simulator and workflows from its sink.
+            # `callhook demo` answers lookups and workflows from its simulator.
             [lookup]
             url = "https://crm.example.com/phone-lookup"
             headers = { X-Execution-Token = "{{env.LOOKUP_TOKEN}}" }
