@@ -34,7 +34,7 @@ extension CallEngine {
             c, rule: rule, target: target, deliveryID: deliveryID, method: hook.method ?? target.method, url: url,
             headers: headers.fields, body: body)
         r.capture = hook.capture
-        if !c.rules.captureNames.isEmpty {
+        if !c.box.set.captureNames.isEmpty {
             let bodyEscaping: Escaping
             switch hook.body {
             case .none: bodyEscaping = .none
@@ -42,7 +42,7 @@ extension CallEngine {
             case .form: bodyEscaping = .form
             case .text(_, let contentType): bodyEscaping = .forBody(contentType: contentType)
             }
-            bindLate(&r, slots: c.slots, names: c.rules.captureNames, bodyEscaping: bodyEscaping)
+            bindLate(&r, slots: c.slots, names: c.box.set.captureNames, bodyEscaping: bodyEscaping)
         }
         return r
     }

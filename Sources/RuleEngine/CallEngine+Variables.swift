@@ -8,7 +8,7 @@ extension CallEngine {
             "event": c.phase.rawValue,
             "customer": c.customer,
             "class": c.classification?.name ?? "",
-            "ringtone": c.classification?.ringtone ?? c.rules.settings.ringtone,
+            "ringtone": c.classification?.ringtone ?? c.box.set.settings.ringtone,
             "alert_info": c.classification?.alertInfo ?? "",
         ]
         let extName = c.directoryName(c.extensionNumber)
@@ -36,7 +36,7 @@ extension CallEngine {
                     "error": leg.error ?? "",
                     "partial": leg.partial,
                     "reconciled": leg.reconciled,
-                    "vars": Dictionary(uniqueKeysWithValues: c.rules.captureNames.map { ($0, c.slots.placeholder($0) as Any) }),
+                    "vars": Dictionary(uniqueKeysWithValues: c.box.set.captureNames.map { ($0, c.slots.placeholder($0) as Any) }),
                 ] as [String: Any]
             root["caller"] = callerVars
             root["callee"] = calleeVars

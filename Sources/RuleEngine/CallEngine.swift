@@ -136,19 +136,17 @@ public struct CallEngine: Sendable {
         if let r = rule.pointee.ringtone { ringtone = r }
         if !rule.pointee.webhooks.isEmpty || !rule.pointee.workflows.isEmpty {
             var vars = c.variables
-            vars["rule"] = rule.pointee.name
-            vars["now"] = now.rfc3339()
-            if let r = ringtone { vars["ringtone"] = r }
+            vars.request = RequestValues(rule: rule.pointee.name, now: c.renderTime(now), ringtone: ringtone)
             for (n, hook) in rule.pointee.webhooks.enumerated() {
                 guard let target = rules.targets[hook.target] else { continue }
                 let id = makeDeliveryID(identity(c, rule: rule.pointee.name, action: "webhook:\(n)"))
-                vars["delivery"] = ["id": id] as [String: Any]
+                vars.request?.deliveryID = id
                 requests.append(render(hook, target: target, rule: rule.pointee, context: c, deliveryID: id, variables: vars))
             }
             for (n, flow) in rule.pointee.workflows.enumerated() {
                 guard let target = rules.targets[flow.target] else { continue }
                 let id = makeDeliveryID(identity(c, rule: rule.pointee.name, action: "workflow:\(n)"))
-                vars["delivery"] = ["id": id] as [String: Any]
+                vars.request?.deliveryID = id
                 requests.append(render(flow, target: target, rule: rule.pointee, context: c, deliveryID: id, variables: vars))
             }
         }

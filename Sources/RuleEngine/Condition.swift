@@ -75,7 +75,7 @@ public struct Condition: Sendable {
 
     private func party(_ n: PhoneNumber?, _ matchers: [PartyMatcher], _ c: EvaluationContext) -> Bool {
         guard let n else { return false }
-        return matchers.contains { $0.matches(n, lists: c.rules.lists) }
+        return matchers.contains { $0.matches(n, lists: c.box.set.lists) }
     }
 
     private func value(_ v: String?, in allowed: [String]) -> Bool {

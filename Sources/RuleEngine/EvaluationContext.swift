@@ -3,9 +3,11 @@ import Calls
 /// Everything conditions look at for one phase event, computed at most once:
 /// the parties' number forms, the class, the local time, the variables.
 final class EvaluationContext {
-    private let box: RuleSetBox
-    /// The rule set, read in place from the engine's shared box.
-    var rules: RuleSet { _read { yield box.set } }
+    /// The rule set, shared with the engine. Read as `box.set.…`: a stored
+    /// `let` of a class is read in place, where a computed `rules` was
+    /// copied whole (every table retained) on the hot path.
+    let box: RuleSetBox
+    var rules: RuleSet { box.set }
     let phase: Phase
     let leg: CallLeg?
     let lineChange: LineChange?
@@ -47,20 +49,29 @@ final class EvaluationContext {
     lazy var callee: PhoneNumber? = leg.map { party($0.callee, context: $0.calleeContext) }
 
     private func party(_ number: String, context: String?) -> PhoneNumber {
-        let isExtension = rules.isInternal(number, context: context, customer: customer) || directoryName(number) != nil
-        return PhoneNumber(raw: number, isInternal: isExtension, settings: rules.settings)
+        let isExtension = box.set.isInternal(number, context: context, customer: customer) || directoryName(number) != nil
+        return PhoneNumber(raw: number, isInternal: isExtension, settings: box.set.settings)
     }
     var remote: PhoneNumber? { leg?.direction == .outbound ? callee : caller }
     var local: PhoneNumber? { leg?.direction == .outbound ? caller : callee }
 
     /// Local time in the rule set's time zone, as shifted epoch seconds.
-    lazy var localSeconds: Int64 = time.epochSeconds + Int64(rules.settings.utcOffset(at: time))
+    lazy var localSeconds: Int64 = time.epochSeconds + Int64(box.set.settings.utcOffset(at: time))
 
     func inSchedule(_ name: String) -> Bool {
-        rules.schedules[name]?.contains(localSeconds: localSeconds) ?? false
+        box.set.schedules[name]?.contains(localSeconds: localSeconds) ?? false
     }
 
     var classification: Classification?
+    private var renderedNow: (EventTime, String)?
+
+    /// `now` as RFC 3339, formatted once per event.
+    func renderTime(_ now: EventTime) -> String {
+        if let r = renderedNow, r.0 == now { return r.1 }
+        let text = now.rfc3339()
+        renderedNow = (now, text)
+        return text
+    }
     /// The template variables, resolved on demand.
     var variables: Variables { Variables(source: self) }
     /// The full tree, built at most once (Mustache sections need it).
@@ -90,14 +101,14 @@ extension EvaluationContext: VariableSource {
             case "event": return phase.rawValue
             case "customer": return customer
             case "class": return classification?.name ?? ""
-            case "ringtone": return classification?.ringtone ?? rules.settings.ringtone
+            case "ringtone": return classification?.ringtone ?? box.set.settings.ringtone
             case "alert_info": return classification?.alertInfo ?? ""
             default: return walk(path)
             }
         }
         if path.count == 3 && head == "call" && path[1] == "vars" {
             // A name no webhook captures never has a value.
-            return leg != nil && rules.captureNames.contains(path[2]) ? slots.placeholder(path[2]) : nil
+            return leg != nil && box.set.captureNames.contains(path[2]) ? slots.placeholder(path[2]) : nil
         }
         guard path.count == 2 else { return walk(path) }
         let field = path[1]

@@ -14,8 +14,11 @@ protocol VariableSource: AnyObject {
 /// built for templates that need it. Built per phase event; not shared
 /// across threads.
 public struct Variables {
-    /// Top-level values set for one request (`rule`, `now`, `delivery`, …).
+    /// Top-level values set by callers (tests, `callhook test`).
     private var overrides: [String: Any]
+    /// `rule`, `now`, `ringtone` and `delivery.id` of one request, typed:
+    /// no dictionary is built per request.
+    var request: RequestValues?
     private let source: (any VariableSource)?
 
     public init(_ root: [String: Any] = [:]) {
@@ -30,13 +33,20 @@ public struct Variables {
 
     /// Every variable as a tree of dictionaries.
     public var root: [String: Any] {
-        guard let source else { return overrides }
-        return source.tree().merging(overrides) { $1 }
+        var tree = source.map { $0.tree().merging(overrides) { $1 } } ?? overrides
+        if let request {
+            tree["rule"] = request.rule
+            tree["now"] = request.now
+            if let r = request.ringtone { tree["ringtone"] = r }
+            if let id = request.deliveryID { tree["delivery"] = ["id": id] as [String: Any] }
+        }
+        return tree
     }
 
     /// The value at a dotted path, or nil.
     public func value(at path: [String]) -> Any? {
         guard let head = path.first else { return nil }
+        if let request, let value = request.value(at: path) { return value }
         if let top = overrides[head] {
             var current: Any = top
             for part in path.dropFirst() {
@@ -61,5 +71,27 @@ public struct Variables {
     public subscript(key: String) -> Any? {
         get { value(at: [key]) }
         set { overrides[key] = newValue }
+    }
+}
+
+/// The values of one request on top of the event's (`Variables.request`).
+struct RequestValues {
+    var rule: String
+    var now: String
+    var ringtone: String?
+    var deliveryID: String?
+
+    /// `.some(value)` for a path these values answer, nil for any other.
+    func value(at path: [String]) -> Any?? {
+        switch path[0] {
+        case "rule": return .some(path.count == 1 ? rule : nil)
+        case "now": return .some(path.count == 1 ? now : nil)
+        case "ringtone": return ringtone.map { path.count == 1 ? $0 : nil }
+        case "delivery":
+            guard let deliveryID else { return nil }
+            if path.count == 1 { return .some(["id": deliveryID] as [String: Any]) }
+            return .some(path.count == 2 && path[1] == "id" ? deliveryID : nil)
+        default: return nil
+        }
     }
 }
