@@ -1,4 +1,5 @@
 import Calls
+import Feeds
 import Foundation
 import RuleEngine
 
@@ -41,13 +42,13 @@ public struct DryRun {
 
     /// Runs every line of a JSONL file (call objects have `uuid`; others are
     /// line-state objects). Times come from `updated`, so output is stable.
+    /// Lines are decoded by the decoder `run` uses for the NFON streams.
     public func run(jsonl text: String, file: String) throws(InvalidEvent) -> [Step] {
         var counter = 0
         let ids = DryRunIDs()
         var engine = CallEngine(rules: rules, tracker: CallTracker(maxRing: maxRing, maxTalk: maxTalk)) { ids.next() }
         var steps: [Step] = []
         var last = EventTime(nanoseconds: 0)
-        let decoder = JSONDecoder()
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -57,7 +58,7 @@ public struct DryRun {
                 throw InvalidEvent(file: file, line: i + 1, message: "not a JSON object")
             }
             if object["uuid"] != nil {
-                guard let event = try? decoder.decode(CallEvent.self, from: data) else {
+                guard let event = try? NFONDecoder.call(line) else {
                     throw InvalidEvent(file: file, line: i + 1, message: "a call event needs string fields `uuid` and `state`")
                 }
                 let time = event.updated.flatMap { EventTime(rfc3339: $0) } ?? last
@@ -67,7 +68,7 @@ public struct DryRun {
                 if !lookups.isEmpty, let n = engine.lookupCandidate(event) { engine.setLookup(answer(n), callID: event.uuid) }
                 for r in engine.process(event, arrival: time, now: time) { steps.append(Step(line: i + 1, result: r)) }
             } else {
-                guard let state = try? decoder.decode(LineStateEvent.self, from: data) else {
+                guard let state = try? NFONDecoder.state(line) else {
                     throw InvalidEvent(
                         file: file, line: i + 1, message: "neither a call event (`uuid`) nor a line state (`extension`)")
                 }
