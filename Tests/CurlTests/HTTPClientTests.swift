@@ -80,9 +80,9 @@ struct HTTPClientTests {
 
     @Test("a refused connection is a connect error")
     func refused() async throws {
-        let server = try await TestHTTPServer.start { _ in .text("") }
-        let port = server.port
-        await server.stop()
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let port = refusing.port
         let client = HTTPClient()
         await #expect(throws: HTTPClientError.self) {
             _ = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/"))

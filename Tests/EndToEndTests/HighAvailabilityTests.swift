@@ -26,7 +26,7 @@ import Testing
             receiver: receiver.base, url: url, script: HAScript.calls(calls, spacing: 8), lease: "30s")
         defer { for p in [sim, a.process, b.process] { p.signal(SIGKILL) } }
 
-        try await receiver.wait(timeout: .seconds(50)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
+        try await receiver.wait(timeout: .seconds(150)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
         // Both instances read the whole stream: each rendered every request.
         try await eventually("both instances read every event") {
             let (seenA, seenB) = (try await eventCount(a.port), try await eventCount(b.port))
@@ -63,12 +63,12 @@ import Testing
         let (sim, a, b) = try await startPair(
             receiver: receiver.base, url: url, script: HAScript.calls(calls, spacing: 15), lease: "5s")
         defer { for p in [sim, a.process, b.process] { p.signal(SIGKILL) } }
-        try await receiver.wait(timeout: .seconds(30)) { $0.requests.count >= 150 }
+        try await receiver.wait(timeout: .seconds(90)) { $0.requests.count >= 150 }
         b.process.signal(SIGKILL)
         _ = await b.process.waitForExit()
         let atKill = arrivals.all.count
 
-        try await receiver.wait(timeout: .seconds(50)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
+        try await receiver.wait(timeout: .seconds(150)) { _ in Set(arrivals.all.map(\.key)).count >= 3 * calls }
         try await eventually("the queue is drained") { try await pendingCount(a.port) == 0 }
         let got = arrivals.all
         var perKey: [String: [Int]] = [:]

@@ -11,13 +11,6 @@ import Testing
 @Suite struct QueueSafetyEndToEndTests {
     /// A port with nothing listening: attempts fail with a refused
     /// connection and are retried.
-    private func deadPort() async throws -> Int {
-        let server = try await TestHTTPServer.start { _ in .text("ok") }
-        let port = server.port
-        await server.stop()
-        return port
-    }
-
     private func rules(target: String, url: String, extra: String = "") -> String {
         """
         [target.\(target)]
@@ -42,7 +35,9 @@ import Testing
     }
 
     @Test func queueFilesAreOwnerOnlyAndQueueShowMasksSecrets() async throws {
-        let port = try await deadPort()
+        let dead = try RefusingPort()
+        defer { dead.release() }
+        let port = dead.port
         let url =
             "http://bob:hunter2pass@127.0.0.1:\(port)/services/T0AAAA/B0BBBB/aB3dE5gH7jK9mN1pQ3sT5vW7yZ9?token=tok-in-url&call=1"
         let setup = try DaemonSetup(
@@ -84,15 +79,22 @@ import Testing
     }
 
     @Test func aReloadThatRemovesATargetKeepsItsDeliveriesUntilItComesBack() async throws {
-        let port = try await deadPort()
+        let dead = try RefusingPort()
+        let port = dead.port
         let setup = try DaemonSetup(rules: rules(target: "crm", url: "http://127.0.0.1:\(port)/hook"))
         let (sim, daemon, _) = try await setup.startAgainstSimulator(Script.rings(3, spacing: 10))
         defer {
             sim.signal(SIGKILL)
             daemon.signal(SIGKILL)
         }
-        try await eventually("three deliveries retrying") {
-            try await setup.queue(["stats"]).stdout.contains("pending   3")
+        do {
+            try await eventually("three deliveries retrying") {
+                try await setup.queue(["stats"]).stdout.contains("pending   3")
+            }
+        } catch {
+            let stats = try await setup.queue(["stats"]).stdout
+            Issue.record("not 3 pending:\n\(stats)\ndaemon:\n\(daemon.stderr.suffix(3000))")
+            throw error
         }
 
         // Rename the target: the queued deliveries of "crm" are orphaned.
@@ -109,6 +111,7 @@ import Testing
         #expect(stats.contains("pending   3") && stats.contains("dead      0"), "\(stats)")
 
         // The target comes back, now reachable: all three are delivered.
+        dead.release()
         let receiver = try await TestHTTPServer.start(port: port) { _ in .json("{}") }
         defer { Task { await receiver.stop() } }
         try rules(target: "crm", url: "\(receiver.base)/hook").write(

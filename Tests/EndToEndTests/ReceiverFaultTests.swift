@@ -36,9 +36,8 @@ import Testing
         }
         defer { Task { await receiver.stop() } }
         // A port nothing listens on until the "refused" receiver recovers.
-        let closed = try await TestHTTPServer.start { _ in .json("{}") }
+        let closed = try RefusingPort()
         let refusedPort = closed.port
-        await closed.stop()
 
         let fast = #"retry = { attempts = 4, initial = "200ms", factor = 2.0, max = "1s" }"#
         var rules = ""
@@ -103,6 +102,7 @@ import Testing
         try await eventually("refused retried") {
             daemon.stderr.split(separator: "\n").filter { $0.contains("target=refused") && $0.contains("will retry") }.count >= 2
         }
+        closed.release()
         let back = try await TestHTTPServer.start(port: refusedPort) { r in
             arrivals.record(r)
             return .json("{}")
