@@ -96,6 +96,7 @@ public enum ExampleRuleFiles {
             [[rule]]
             name = "crm-callflow"
             on = ["answered", "ended"]
+            when = { not = { class = "internal" } }
             [[rule.workflow]]
             target = "crm-flow"
             name = "CallFlow"

@@ -31,7 +31,7 @@ struct DemoTests {
     func lookupAndWorkflowChain() async throws {
         let demo = try CallhookProcess(["demo", "--rate", "4/s"])
         defer { demo.signal(SIGKILL) }
-        try await demo.waitForOutput(timeout: .seconds(90)) { out, _ in
+        try await demo.waitForOutput(timeout: .seconds(150)) { out, _ in
             out.contains("\"class\" : \"gold-customer\"") && Self.chainedWorkflow(out) != nil
         }
         demo.signal(SIGINT)
