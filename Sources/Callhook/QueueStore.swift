@@ -9,8 +9,9 @@ import ServiceLifecycle
 /// directory (the default) or a PostgreSQL database shared by instances.
 public struct QueueStore: Sendable {
     public let store: any DeliveryStore
-    /// The PostgreSQL store's pool and lease upkeep (nil for SQLite): a
-    /// service that must outlive the dispatcher.
+    /// The PostgreSQL store's pool and lease upkeep, or SQLite's
+    /// checkpointer (none for a read-only queue): a service that must
+    /// outlive the dispatcher.
     public let service: (any Service)?
     /// Where the queue is, for logs (no password).
     public let location: String
@@ -22,8 +23,9 @@ public struct QueueStore: Sendable {
         _ config: DaemonConfig, clock: PipelineClock, logger: Logger, readOnly: Bool = false
     ) async throws -> QueueStore {
         if let path = config.queuePath {
-            let store = try SQLiteDeliveryStore(path: path, readOnly: readOnly, clock: clock)
-            return QueueStore(store: store, service: nil, location: path) {
+            let store = try SQLiteDeliveryStore(path: path, readOnly: readOnly, checkpointsApart: !readOnly, clock: clock)
+            let checkpointer = readOnly ? nil : SQLiteCheckpointer(path: path, logger: logger)
+            return QueueStore(store: store, service: checkpointer, location: path) {
                 await store.isWritable() ? nil : "the delivery queue is not writable"
             }
         }

@@ -33,7 +33,12 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     /// With `readOnly` (the `queue list|show|stats` commands) the file must
     /// exist, is never written and never migrated. Either way a queue whose
     /// schema is newer than this version knows is refused.
-    public init(path: String, readOnly: Bool = false, clock: PipelineClock = .system) throws {
+    ///
+    /// With `checkpointsApart` no commit copies the write-ahead log into the
+    /// database file (SQLite's automatic checkpoint, an fsync, made every
+    /// commit that crossed 1,000 pages wait tens of milliseconds): an
+    /// `SQLiteCheckpointer` running beside the store must do it.
+    public init(path: String, readOnly: Bool = false, checkpointsApart: Bool = false, clock: PipelineClock = .system) throws {
         self.path = path
         self.clock = clock
         if !readOnly { try Self.preparePrivateFiles(path: path) }
@@ -43,6 +48,9 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         config.readonly = readOnly
         config.prepareDatabase { db in
             if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            // The checkpointer's connection does the copying instead of the
+            // commit that crosses 1,000 pages of write-ahead log.
+            if !readOnly && checkpointsApart { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
