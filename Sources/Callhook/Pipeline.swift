@@ -83,10 +83,10 @@ public actor Pipeline: EventSink {
 
     /// Runs one call event through the engine and queues what it renders.
     func process(_ call: CallEvent, arrival: EventTime) async {
-        let before = engine.tracker.legs.count
+        let before = engine.tracker.legCount
         let late = engine.tracker.lateHangupCount
         let results = engine.process(call, arrival: arrival, now: clock.wallTime())
-        if engine.tracker.legs.count > before { stats.callsCount.add(1, ordering: .relaxed) }
+        if engine.tracker.legCount > before { stats.callsCount.add(1, ordering: .relaxed) }
         if engine.tracker.lateHangupCount > late { noteLateHangup(call) }
         for r in results { await handle(r) }
     }

@@ -11,11 +11,12 @@ extension CallTracker {
         var out: [CallPhaseEvent] = []
         for i in legs.indices {
             let leg = legs.values[i]
-            guard !leg.fired.contains(.ended), leg.lastArrival <= snapshot.requested,
+            guard leg.lastArrival <= snapshot.requested,
                 let since = idle[LineSnapshot.IdleKey(customer: leg.key.customer, extension: leg.key.extension)]
             else { continue }
             out.append(Self.end(&legs.values[i], at: since, reason: .snapshot))
         }
+        retireEnded(out)
         return Self.ordered(out)
     }
 
@@ -29,11 +30,11 @@ extension CallTracker {
         let talk = maxTalk
         for i in legs.indices {
             let leg = legs.values[i]
-            guard !leg.fired.contains(.ended) else { continue }
             let bound = leg.answered ? talk : ring
             guard now - leg.lastArrival >= bound else { continue }
             out.append(Self.end(&legs.values[i], at: leg.lastSeen + bound, reason: leg.answered ? .maxTalk : .maxRing))
         }
+        retireEnded(out)
         return Self.ordered(out)
     }
 
@@ -46,14 +47,13 @@ extension CallTracker {
         let retention = endedRetention
         // Collected first and removed one by one: a sweep that drops nothing
         // (the usual case) allocates nothing.
-        let gone = legs.values.filter { $0.fired.contains(.ended) && now - $0.lastArrival >= retention }
-        var buried: [(CallLeg.Key, EventTime)] = []
-        for leg in gone {
-            legs[leg.key] = nil
-            if leg.reconciled { buried.append((leg.key, leg.lastArrival)) }
+        var gone: [CallLeg.Key] = []
+        for (key, leg) in ended where now - leg.lastArrival >= retention { gone.append(key) }
+        for key in gone {
+            guard let leg = ended.removeValue(forKey: key) else { continue }
+            if leg.reconciled { tombstones[key] = leg.lastArrival }
         }
         let dropped = gone.count
-        for (key, at) in buried { tombstones[key] = at }
         let keep = reconciledRetention
         if tombstones.values.contains(where: { now - $0 >= keep }) { tombstones = tombstones.filter { now - $0.value < keep } }
         if tombstones.count > maxTombstones {
@@ -61,6 +61,14 @@ extension CallTracker {
             for (key, _) in oldest { tombstones[key] = nil }
         }
         return dropped
+    }
+
+    /// Moves the legs just ended from `legs` to `ended`.
+    private mutating func retireEnded(_ events: [CallPhaseEvent]) {
+        for e in events {
+            guard let slot = legs.index(forKey: e.leg.key) else { continue }
+            retire(at: slot)
+        }
     }
 
     /// Ends one open leg as `lost`: `ended` only, never `missed`; never

@@ -18,7 +18,8 @@ public struct CallPhaseEvent: Sendable, Hashable {
 /// the caller. No call is left open (runtime.md, "Call tracker"): a leg
 /// whose extension a states snapshot finds idle (`reconcile`), or that is
 /// silent past `maxRing` / `maxTalk` (`endSilentLegs`), ends with cause
-/// `lost`, exactly once. Memory is bounded: an ended leg is kept
+/// `lost`, exactly once. Memory is bounded: an ended leg leaves `legs` at
+/// once and only its key and last arrival are kept (`ended`) for
 /// `endedRetention` to swallow late duplicates, and a leg callhook ended
 /// itself is remembered by key (`tombstones`) for `reconciledRetention`, so
 /// that its late real hang-up fires nothing.
@@ -32,7 +33,10 @@ public struct CallTracker: Sendable {
     public var reconciledRetention: Duration = .seconds(24 * 3600)
     /// At most this many such keys are remembered (the oldest go first).
     public var maxTombstones = 100_000
+    /// Legs that have not ended.
     public internal(set) var legs: [CallLeg.Key: CallLeg] = [:]
+    /// Legs that have ended, kept `endedRetention` after their latest event.
+    public internal(set) var ended: [CallLeg.Key: EndedLeg] = [:]
     /// Keys of reconciled legs no longer in `legs`, with the arrival time
     /// of their latest event.
     public internal(set) var tombstones: [CallLeg.Key: EventTime] = [:]
@@ -50,7 +54,10 @@ public struct CallTracker: Sendable {
     }
 
     /// Legs that have not ended.
-    public var activeLegs: [CallLeg] { legs.values.filter { !$0.fired.contains(.ended) } }
+    public var activeLegs: [CallLeg] { Array(legs.values) }
+
+    /// Legs held, open or recently ended: grows by one with each new leg.
+    public var legCount: Int { legs.count + ended.count }
 
     /// Feeds one raw event; returns the phases it fires, in order.
     public mutating func ingest(_ event: CallEvent, arrival: EventTime) -> [CallPhaseEvent] {
@@ -68,9 +75,15 @@ public struct CallTracker: Sendable {
         // into and out of the table).
         if let slot = legs.index(forKey: key) {
             Self.update(&legs.values[slot], with: event, time: time, arrival: arrival)
-            if Self.advance(&legs.values[slot], state: state, error: event.error, time: time, out: &out) {
-                lateHangupCount += 1
-            }
+            Self.advance(&legs.values[slot], state: state, error: event.error, time: time, out: &out)
+            if legs.values[slot].fired.contains(.ended) { retire(at: slot) }
+            return out
+        }
+        if !ended.isEmpty, let slot = ended.index(forKey: key) {
+            // A late duplicate of an ended leg fires nothing; the hang-up of
+            // a leg callhook ended itself is counted.
+            ended.values[slot].lastArrival = max(ended.values[slot].lastArrival, arrival)
+            if isEnd && ended.values[slot].reconciled { lateHangupCount += 1 }
             return out
         }
         if !tombstones.isEmpty, let buried = tombstones[key] {
@@ -97,9 +110,15 @@ public struct CallTracker: Sendable {
                 out.append(CallPhaseEvent(phase: phase, leg: leg, time: time))
             }
         }
-        if Self.advance(&leg, state: state, error: event.error, time: time, out: &out) { lateHangupCount += 1 }
-        legs[key] = leg
+        Self.advance(&leg, state: state, error: event.error, time: time, out: &out)
+        if leg.fired.contains(.ended) { ended[key] = EndedLeg(leg) } else { legs[key] = leg }
         return out
+    }
+
+    /// Moves an ended leg out of `legs`, keeping only what `ended` needs.
+    mutating func retire(at slot: [CallLeg.Key: CallLeg].Index) {
+        let (key, leg) = legs.remove(at: slot)
+        ended[key] = EndedLeg(leg)
     }
 
     /// A known leg takes a later event's times and what it knows.
@@ -109,14 +128,12 @@ public struct CallTracker: Sendable {
         leg.merge(event)
     }
 
-    /// The phases a state fires for a leg; true when it is the hang-up of a
-    /// leg callhook had already ended as `lost`.
+    /// The phases a state fires for an open leg.
     private static func advance(
         _ leg: inout CallLeg, state: String, error: String?, time: EventTime, out: inout [CallPhaseEvent]
-    ) -> Bool {
+    ) {
         let isAnswer = state == "answer"
         let isEnd = state == "hangup" || state == "end"
-        if leg.fired.contains(.ended) { return isEnd && leg.reconciled }
         if !leg.partial && leg.direction == .inbound && state == "ring" && !leg.fired.contains(.incoming)
             && !leg.fired.contains(.answered)
         {
@@ -140,7 +157,6 @@ public struct CallTracker: Sendable {
                 out.append(CallPhaseEvent(phase: .missed, leg: leg, time: time))
             }
         }
-        return false
     }
 
     /// The normalized end cause (runtime.md, "Call tracker").

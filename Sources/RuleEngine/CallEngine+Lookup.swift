@@ -29,7 +29,7 @@ extension CallEngine {
     /// Forgets lookup results of calls the tracker no longer holds.
     public mutating func forgetLookups() {
         guard !lookedUp.isEmpty else { return }
-        let live = Set(tracker.legs.keys.map(\.uuid))
+        let live = Set(tracker.legs.keys.map(\.uuid)).union(tracker.ended.keys.lazy.map(\.uuid))
         lookups = lookups.filter { live.contains($0.key) }
         lookedUp = lookedUp.filter { live.contains($0) }
     }

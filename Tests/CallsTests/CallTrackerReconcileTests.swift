@@ -162,8 +162,9 @@ struct CallTrackerReconcileTests {
         t.maxTombstones = 2
         for u in ["a", "b", "c"] { _ = feed(&t, nfon(u, "ring", at: 0), arrivalOffset: 0) }
         #expect(t.endSilentLegs(now: t0 + .seconds(60)).count == 3)
+        #expect(t.legs.isEmpty && t.ended.count == 3)
         t.expire(now: t0 + .seconds(3600))
-        #expect(t.legs.isEmpty)
+        #expect(t.legCount == 0)
         #expect(t.tombstones.count == 2)  // capped
         let remembered = t.tombstones.keys.first!.uuid
         #expect(feed(&t, nfon(remembered, "hangup", at: 3601), arrivalOffset: 3601).isEmpty)

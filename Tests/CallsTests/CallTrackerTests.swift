@@ -116,12 +116,16 @@ struct CallTrackerTests {
         _ = t.ingest(event("ring", at: 0), arrival: t0)
         _ = t.ingest(event("ring", at: 0, uuid: "u2"), arrival: t0)
         _ = t.ingest(event("hangup", at: 1, uuid: "u2"), arrival: t0)
+        // The ended leg leaves the open legs at once; its key is kept.
+        #expect(t.legs.count == 1 && t.ended.count == 1 && t.legCount == 2)
+        #expect(t.activeLegs.map(\.key.uuid) == ["u1"])
         #expect(t.expire(now: t0 + .seconds(599)) == 0)
         #expect(t.ingest(event("hangup", at: 2, uuid: "u2"), arrival: t0).isEmpty)
         #expect(t.expire(now: t0 + .seconds(3600)) == 1)
-        #expect(t.legs.count == 1)  // the ended leg is gone after 10 minutes
+        #expect(t.legCount == 1)  // the ended leg is gone after 10 minutes
         #expect(t.expire(now: t0 + .seconds(6 * 3600)) == 0)
         #expect(t.legs.count == 1)  // an open leg is ended by the bounds, never dropped silently
+        #expect(t.ended.isEmpty)
         #expect(t.tombstones.isEmpty)
     }
 
