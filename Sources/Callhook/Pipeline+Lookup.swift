@@ -30,7 +30,9 @@ extension Pipeline {
     /// (each within its `timeout`) and their calls' parked events are
     /// handled and queued; the dispatcher is listed before this service, so
     /// it still takes them. Cancelled, each lookup ends at once as
-    /// unavailable and the events go on with the number only.
+    /// unavailable and the events go on with the number only. Last, the
+    /// lookup service's own requests still running (a late answer fills
+    /// the cache) are cancelled and waited for.
     public func runLookups() async {
         let (requests, input) = (lookups.pending, lookups.requests)
         await withGracefulShutdownHandler {
@@ -44,6 +46,14 @@ extension Pipeline {
             }
         } onGracefulShutdown: {
             input.finish()
+        }
+        // A request that outlived its callers' deadlines runs on to fill
+        // the cache; at shutdown it is cancelled and waited for.
+        if let service = lookups.service {
+            let cancelled = await service.shutdown()
+            if cancelled > 0 {
+                logger.info("caller lookups still running cancelled at shutdown", metadata: ["count": "\(cancelled)"])
+            }
         }
     }
 

@@ -133,14 +133,17 @@ public final class LookupService: Sendable {
         }
     }
 
-    /// Cancels the requests in flight and waits until they have ended.
-    public func shutdown() async {
+    /// Cancels the requests in flight and waits until they have ended;
+    /// returns how many there were.
+    @discardableResult
+    public func shutdown() async -> Int {
         let flights = state.withLock { s in
             defer { s.flights = [:] }
             return Array(s.flights.values)
         }
         for f in flights { f.task?.cancel() }
         for f in flights { await f.task?.value }
+        return flights.count
     }
 
     private enum Step {

@@ -116,6 +116,9 @@ import Testing
         #expect(took < .seconds(10), "shutdown took \(took)")
         #expect(try await batch.value.status == 202, "the parked batch was not acknowledged")
         #expect(!daemon.stderr.contains("requests not queued"), "\(daemon.stderr)")
+        // The lookup request itself (answered only after 6 s) was cancelled
+        // and waited for, not left behind.
+        #expect(daemon.stderr.contains("caller lookups still running cancelled at shutdown"), "\(daemon.stderr)")
 
         // Queued before the exit: pending (or already delivered by the
         // dispatcher's last round).
