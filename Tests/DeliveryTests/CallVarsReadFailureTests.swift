@@ -70,7 +70,7 @@ private struct UnreadableCallVars: DeliveryStore {
             logger: Logger(label: "test"))
         let running = Task { try await dispatcher.run() }
         defer { running.cancel() }
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         var seen: Delivery?
         while ContinuousClock.now < deadline {
             if let d = try await base.delivery(id: "v1")?.0, d.attempts >= 2 {

@@ -76,7 +76,7 @@ import Testing
     }
 
     func eventuallyTrue(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(120)
         while !(try await condition()) {
             if ContinuousClock.now > deadline {
                 Issue.record("timed out: \(what)")
