@@ -42,17 +42,22 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
     public init(_ source: String, escaping: Escaping) throws {
         _ = Escaping.registered
         var template: MustacheTemplate?
+        var segments: [Segment]?
         if source.contains("{{") {
-            // Always name the content type: Mustache's default is HTML escaping.
-            template = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(escaping.rawValue) }}" + source)
+            // Plain `{{var}}` tags need no Mustache parse (a fifth of the
+            // time `check` took for 10,000 rules); anything else is parsed.
+            segments = Self.compileSimple(source)
+            if segments == nil {
+                // Always name the content type: Mustache's default is HTML escaping.
+                template = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(escaping.rawValue) }}" + source)
+            }
         }
         storage = Storage(
             source: source, escaping: escaping, template: template, singleTag: Self.singleTagPath(source),
-            segments: template == nil ? nil : Self.compileSimple(source))
+            segments: segments)
     }
 
     public func render(_ variables: Variables) -> String {
-        guard let template else { return source }
         if let segments {
             var out = ""
             for s in segments {
@@ -65,6 +70,7 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
             }
             return out
         }
+        guard let template else { return source }
         return template.render(variables.root)
     }
 
