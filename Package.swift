@@ -43,6 +43,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // SQLite's C API (Debian: libsqlite3-dev), for the queue's hot
+        // statements; GRDB does everything else.
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Async HTTP client over one curl multi handle.
         .target(
             name: "Curl",
@@ -77,7 +83,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Curl", "RuleEngine", "Calls", "COpenSSL",
+                "Curl", "RuleEngine", "Calls", "COpenSSL", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),

@@ -26,7 +26,7 @@ extension SQLiteDeliveryStore {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT \(Self.columns) FROM delivery\(whereClause) ORDER BY seq DESC LIMIT ?"
         let args = arguments
-        return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: args).map(Self.delivery) }
+        return try await pool.read { db in try Self.deliveries(db, sql: sql, arguments: args) }
     }
 
     public func retryDead(target: String?, now: Int64) async throws -> Int {

@@ -77,13 +77,28 @@ extension SQLiteDeliveryStore {
         UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL
         """
 
-    static func insertArguments(_ d: Delivery) -> StatementArguments {
-        [
-            d.id, d.rule, d.target, d.phase, d.callID, d.orderKey, d.method, d.url,
-            encodePairs(d.headers.map { ($0.name, $0.value) }),
-            d.body.map { Data($0) }, d.bodyEscaping.rawValue, d.usesCallVars, encodePairs(d.capture.sorted { $0.key < $1.key }),
-            d.eventTime, d.createdAt, d.status.rawValue, d.attempts, d.nextAttemptAt, encodeLateBound(d.lateBound),
-        ]
+    /// Binds a delivery to `insertSQL`'s 19 parameters.
+    static func bindInsert(_ d: Delivery, to s: RawStatement) {
+        s.reset()
+        s.bind(1, d.id)
+        s.bind(2, d.rule)
+        s.bind(3, d.target)
+        s.bind(4, d.phase)
+        s.bind(5, d.callID)
+        s.bind(6, d.orderKey)
+        s.bind(7, d.method)
+        s.bind(8, d.url)
+        s.bind(9, data: encodePairs(d.headers.map { ($0.name, $0.value) }))
+        s.bind(10, bytes: d.body)
+        s.bind(11, d.bodyEscaping.rawValue)
+        s.bind(12, d.usesCallVars)
+        s.bind(13, data: encodePairs(d.capture.sorted { $0.key < $1.key }))
+        s.bind(14, d.eventTime)
+        s.bind(15, d.createdAt)
+        s.bind(16, d.status.rawValue)
+        s.bind(17, d.attempts)
+        s.bind(18, d.nextAttemptAt)
+        s.bind(19, data: encodeLateBound(d.lateBound))
     }
 
     /// The columns `delivery(_:)` reads, by position (GRDB looks names up
@@ -94,16 +109,30 @@ extension SQLiteDeliveryStore {
         late_bound
         """
 
-    static func delivery(_ row: Row) -> Delivery {
-        let capture = decodePairs(row[13])
+    /// The delivery in the current row of a statement that selects `columns`.
+    static func delivery(_ r: RawStatement) -> Delivery {
+        let capture = decodePairs(r.bytes(13).map { Data($0) })
         return Delivery(
-            seq: row[0], id: row[1], rule: row[2], target: row[3], phase: row[4], callID: row[5], orderKey: row[6],
-            method: row[7], url: row[8], headers: decodePairs(row[9]).map { (name: $0.0, value: $0.1) },
-            body: (row[10] as Data?).map { [UInt8]($0) }, lateBound: decodeLateBound(row[22]),
-            bodyEscaping: Escaping(rawValue: row[11]) ?? .none,
-            usesCallVars: row[12], capture: Dictionary(capture, uniquingKeysWith: { $1 }), eventTime: row[14],
-            createdAt: row[15], status: DeliveryStatus(rawValue: row[16]) ?? .pending, attempts: row[17],
-            nextAttemptAt: row[18], lastStatus: row[19], lastError: row[20], finishedAt: row[21])
+            seq: r.int64(0), id: r.string(1), rule: r.string(2), target: r.string(3), phase: r.string(4),
+            callID: r.string(5), orderKey: r.string(6), method: r.string(7), url: r.string(8),
+            headers: decodePairs(r.bytes(9).map { Data($0) }).map { (name: $0.0, value: $0.1) }, body: r.bytes(10),
+            lateBound: decodeLateBound(r.bytes(22).map { Data($0) }),
+            bodyEscaping: Escaping(rawValue: r.string(11)) ?? .none, usesCallVars: r.bool(12),
+            capture: Dictionary(capture, uniquingKeysWith: { $1 }), eventTime: r.int64(14), createdAt: r.int64(15),
+            status: DeliveryStatus(rawValue: r.string(16)) ?? .pending, attempts: r.int(17), nextAttemptAt: r.int64(18),
+            lastStatus: r.optionalInt(19), lastError: r.optionalString(20), finishedAt: r.optionalInt64(21))
+    }
+
+    /// The deliveries a query selecting `columns` returns, in its order.
+    static func deliveries(_ db: Database, sql: String, arguments: StatementArguments = [], cached: Bool = false) throws
+        -> [Delivery]
+    {
+        let statement = try cached ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let raw = RawStatement(statement)
+        var out: [Delivery] = []
+        while try raw.next(db) { out.append(delivery(raw)) }
+        return out
     }
 
     /// Name/value pairs as one blob: NUL between fields (a NUL inside a

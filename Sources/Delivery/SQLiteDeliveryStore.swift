@@ -85,45 +85,56 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         do {
             var skipped = 0
             if !batch.inserts.isEmpty {
-                let insert = try db.cachedStatement(sql: Self.insertSQL)
+                let insert = try RawStatement(db.cachedStatement(sql: Self.insertSQL))
                 for d in batch.inserts {
-                    try insert.execute(arguments: Self.insertArguments(d))
+                    Self.bindInsert(d, to: insert)
+                    try insert.run(db)
                     if db.changesCount == 0 { skipped += 1 }
                 }
             }
             if !batch.outcomes.isEmpty {
-                let update = try db.cachedStatement(
-                    sql: """
-                        UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
-                            last_error = ?, finished_at = ? WHERE id = ? AND \(Self.outcomeGuard)
-                        """)
-                let updateBySeq = try db.cachedStatement(
-                    sql: """
-                        UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
-                            last_error = ?, finished_at = ? WHERE seq = ? AND \(Self.outcomeGuard)
-                        """)
-                let attempt = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO attempt (delivery_id, n, started_at, duration, status, error, response)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """)
+                let update = try RawStatement(
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
+                                last_error = ?, finished_at = ? WHERE id = ? AND \(Self.outcomeGuard)
+                            """))
+                let updateBySeq = try RawStatement(
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?,
+                                last_error = ?, finished_at = ? WHERE seq = ? AND \(Self.outcomeGuard)
+                            """))
+                let attempt = try RawStatement(
+                    db.cachedStatement(
+                        sql: """
+                            INSERT INTO attempt (delivery_id, n, started_at, duration, status, error, response)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """))
                 for o in batch.outcomes {
                     let seen = Self.attemptsSeen(o)
-                    if let seq = o.seq {
-                        try updateBySeq.execute(arguments: [
-                            o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, seq, seen[0],
-                            seen[1],
-                        ])
-                    } else {
-                        try update.execute(arguments: [
-                            o.status.rawValue, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, o.finishedAt, o.id,
-                            seen[0], seen[1],
-                        ])
-                    }
+                    let s = o.seq == nil ? update : updateBySeq
+                    s.reset()
+                    s.bind(1, o.status.rawValue)
+                    s.bind(2, o.attempts)
+                    s.bind(3, o.nextAttemptAt)
+                    s.bind(4, o.lastStatus)
+                    s.bind(5, o.lastError)
+                    s.bind(6, o.finishedAt)
+                    if let seq = o.seq { s.bind(7, seq) } else { s.bind(7, o.id) }
+                    s.bind(8, seen[0])
+                    s.bind(9, seen[1])
+                    try s.run(db)
                     if let a = o.attempt {
-                        try attempt.execute(arguments: [
-                            o.id, a.number, a.startedAt, a.durationSeconds, a.status, a.error, Data(a.response),
-                        ])
+                        attempt.reset()
+                        attempt.bind(1, o.id)
+                        attempt.bind(2, a.number)
+                        attempt.bind(3, a.startedAt)
+                        attempt.bind(4, a.durationSeconds)
+                        attempt.bind(5, a.status)
+                        attempt.bind(6, a.error)
+                        attempt.bind(7, bytes: a.response)
+                        try attempt.run(db)
                     }
                 }
             }
@@ -156,12 +167,19 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                         """), arguments: [target, now, limit]
             ).filter { !skipping.contains($0) }
             guard !seqs.isEmpty else { return [] }
-            let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT \(Self.columns) FROM delivery WHERE seq IN (\(seqs.map(String.init).joined(separator: ","))) ORDER BY seq"
-            )
-            return rows.map(Self.delivery)
+            // One cached statement read once per position, in order.
+            let row = try RawStatement(db.cachedStatement(sql: "SELECT \(Self.columns) FROM delivery WHERE seq = ?"))
+            var out: [Delivery] = []
+            out.reserveCapacity(seqs.count)
+            for seq in seqs {
+                row.reset()
+                row.bind(1, seq)
+                if try row.next(db) {
+                    out.append(Self.delivery(row))
+                    row.rewind()
+                }
+            }
+            return out
         }
     }
 
@@ -202,19 +220,22 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     public func list(status: DeliveryStatus?, limit: Int) async throws -> [Delivery] {
         try await pool.read { db in
             if let status {
-                return try Row.fetchAll(
+                return try Self.deliveries(
                     db, sql: "SELECT \(Self.columns) FROM delivery WHERE status = ? ORDER BY seq DESC LIMIT ?",
-                    arguments: [status.rawValue, limit]
-                ).map(Self.delivery)
+                    arguments: [status.rawValue, limit])
             }
-            return try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM delivery ORDER BY seq DESC LIMIT ?", arguments: [limit])
-                .map(Self.delivery)
+            return try Self.deliveries(
+                db, sql: "SELECT \(Self.columns) FROM delivery ORDER BY seq DESC LIMIT ?", arguments: [limit])
         }
     }
 
     public func delivery(id: String) async throws -> (Delivery, [Attempt])? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM delivery WHERE id = ?", arguments: [id]) else {
+            guard
+                let found = try Self.deliveries(
+                    db, sql: "SELECT \(Self.columns) FROM delivery WHERE id = ?", arguments: [id]
+                ).first
+            else {
                 return nil
             }
             let attempts = try Row.fetchAll(
@@ -224,7 +245,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                     number: a["n"], startedAt: a["started_at"], durationSeconds: a["duration"], status: a["status"],
                     error: a["error"], response: [UInt8]((a["response"] as Data?) ?? Data()))
             }
-            return (Self.delivery(row), attempts)
+            return (found, attempts)
         }
     }
 
