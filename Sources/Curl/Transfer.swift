@@ -98,7 +98,7 @@ final class Transfer: @unchecked Sendable {
         // off where HTTP/2 can be negotiated (TLS/ALPN, known at the
         // handshake). On plain http:// it would hold every request to a host
         // behind the first one's answer, so a slow answer blocks the rest.
-        long(CURLOPT_PIPEWAIT, request.url.lowercased().hasPrefix("https://") ? 1 : 0)
+        long(CURLOPT_PIPEWAIT, Self.isHTTPS(request.url) ? 1 : 0)
         long(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         ptr(CURLOPT_ERRORBUFFER, errorBuffer)
         ptr(CURLOPT_PRIVATE, me)
@@ -137,8 +137,12 @@ final class Transfer: @unchecked Sendable {
         for (name, value) in request.headers {
             // Header values are stripped of CR/LF by the renderer; this is the
             // last guard so a request can never be split here.
-            let clean = String(
-                String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F || $0 == "\t" }))
+            // Control characters are single bytes in UTF-8 (every byte of a
+            // longer sequence is >= 0x80): dropping those bytes drops
+            // exactly those characters.
+            let clean =
+                value.utf8.allSatisfy(Self.isHeaderByte)
+                ? value : String(decoding: value.utf8.filter(Self.isHeaderByte), as: UTF8.self)
             let line = clean.isEmpty ? "\(name);" : "\(name): \(clean)"
             list = curl_slist_append(list, line)
         }
@@ -150,6 +154,18 @@ final class Transfer: @unchecked Sendable {
         if !ok {
             throw HTTPClientError(kind: .invalidRequest, message: "libcurl rejected an option of this request")
         }
+    }
+
+    /// A byte a header value may carry: not a control character, but tab.
+    private static func isHeaderByte(_ b: UInt8) -> Bool { (b >= 0x20 && b != 0x7F) || b == 0x09 }
+
+    /// `https://…`, in any case.
+    private static func isHTTPS(_ url: String) -> Bool {
+        var scheme = url.utf8.prefix(8).makeIterator()
+        for expected in "https://".utf8 {
+            guard let b = scheme.next(), b | (b >= 0x41 && b <= 0x5A ? 0x20 : 0) == expected else { return false }
+        }
+        return true
     }
 
     private static func milliseconds(_ d: Duration) -> Int {
