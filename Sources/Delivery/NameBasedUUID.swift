@@ -9,21 +9,45 @@ public enum NameBasedUUID {
         0x6b, 0x1f, 0x3c, 0x9e, 0x52, 0x7a, 0x4d, 0x0b, 0x9c, 0x2e, 0x81, 0x47, 0xd3, 0x60, 0xa5, 0x18,
     ]
 
-    public static func make(_ name: String) -> String {
-        var bytes = sha256(namespace + Array(name.utf8))
-        bytes[6] = (bytes[6] & 0x0F) | 0x80
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes[0..<16].map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
-        let c = Array(hex)
-        return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
+    /// SHA-256 fetched from libcrypto once: with the legacy `EVP_sha256()`
+    /// every digest looks the algorithm up again.
+    private struct Digest: @unchecked Sendable {
+        // An EVP_MD is immutable once fetched and may be shared by threads.
+        let md: OpaquePointer?
     }
+    private static let digest = Digest(md: EVP_MD_fetch(nil, "SHA256", nil))
 
-    static func sha256(_ message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        message.withUnsafeBufferPointer { m in
-            _ = EVP_Digest(m.baseAddress, m.count, &out, &length, EVP_sha256(), nil)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    public static func make(_ name: String) -> String {
+        var name = name
+        return name.withUTF8 { text in
+            let count = namespace.count + text.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 32) { buffer in
+                let message = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+                _ = UnsafeMutableBufferPointer(rebasing: message[..<namespace.count]).initialize(from: namespace)
+                if let base = text.baseAddress {
+                    UnsafeMutableRawPointer(message.baseAddress! + namespace.count).copyMemory(from: base, byteCount: text.count)
+                }
+                let hash = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+                var length: UInt32 = 0
+                _ = EVP_Digest(message.baseAddress, count, hash.baseAddress, &length, digest.md ?? EVP_sha256(), nil)
+                hash[6] = (hash[6] & 0x0F) | 0x80
+                hash[8] = (hash[8] & 0x3F) | 0x80
+                return String(unsafeUninitializedCapacity: 36) { out in
+                    var n = 0
+                    for i in 0..<16 {
+                        if i == 4 || i == 6 || i == 8 || i == 10 {
+                            out[n] = UInt8(ascii: "-")
+                            n += 1
+                        }
+                        out[n] = hexDigits[Int(hash[i] >> 4)]
+                        out[n + 1] = hexDigits[Int(hash[i] & 0x0F)]
+                        n += 2
+                    }
+                    return n
+                }
+            }
         }
-        return out
     }
 }

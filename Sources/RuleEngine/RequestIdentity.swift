@@ -23,6 +23,15 @@ public struct RequestIdentity: Sendable, Hashable {
     /// One unambiguous text of all fields: each as its UTF-8 length, `:`,
     /// the field, so no field's content can be mistaken for a separator.
     public var canonical: String {
-        [customer, callUUID, extensionNumber, phase, rule, action].map { "\($0.utf8.count):\($0)" }.joined()
+        var out = ""
+        out.reserveCapacity(
+            customer.utf8.count + callUUID.utf8.count + extensionNumber.utf8.count + phase.utf8.count + rule.utf8.count
+                + action.utf8.count + 24)
+        for field in [customer, callUUID, extensionNumber, phase, rule, action] {
+            out += String(field.utf8.count)
+            out += ":"
+            out += field
+        }
+        return out
     }
 }

@@ -58,6 +58,20 @@ import Testing
         #expect(Set(other).isDisjoint(with: first))
     }
 
+    /// Ids are stored and compared across restarts and versions: the
+    /// derivation never changes (values computed independently, Python's
+    /// hashlib over the namespace and the name).
+    @Test func idsAreStableAcrossVersions() {
+        #expect(NameBasedUUID.make("") == "967fa45e-6afc-8af1-8c84-db0d9c9f326f")
+        #expect(NameBasedUUID.make("x") == "f2e313bb-0970-8dbd-b5c8-123d3e48a2f1")
+        #expect(NameBasedUUID.make("Rückruf ☎") == "d37b4465-067f-8b88-be9a-62a54c256867")
+        let identity = RequestIdentity(
+            customer: "K1234", callUUID: "0d6c1f0e-8a2b-4c1d-9e7f-123456789abc", extensionNumber: "101", phase: "incoming",
+            rule: "popup", action: "webhook:0")
+        #expect(identity.canonical == "5:K123436:0d6c1f0e-8a2b-4c1d-9e7f-123456789abc3:1018:incoming5:popup9:webhook:0")
+        #expect(NameBasedUUID.make(identity.canonical) == "25d46b77-9f9e-858a-83b4-a31ab4542a3d")
+    }
+
     @Test func idsAreVersion8UUIDs() {
         let id = NameBasedUUID.make("x")
         #expect(id.count == 36 && UUID(uuidString: id) != nil)
