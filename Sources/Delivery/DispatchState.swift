@@ -29,8 +29,10 @@ struct DispatchState {
     /// (warned about once; their deliveries wait, see `Dispatcher+Orphans`).
     var orphanedTargets: Set<String> = []
 
-    /// Loaded deliveries per target: twice its concurrency, at least 32.
-    static func window(concurrency: Int) -> Int { max(32, 2 * concurrency) }
+    /// Loaded deliveries per target: four times its concurrency, at least
+    /// 32. Refills come with the rounds (commit, due read); with 2× P3 was
+    /// 7-16 % lower, with 8× 6-7 % lower (docs/benchmarks.md).
+    static func window(concurrency: Int) -> Int { max(32, 4 * concurrency) }
 
     /// A settled delivery frees its slot at once but stays in `loadedSeqs`
     /// until its outcome is committed (`committed(_:)`): a load in between
