@@ -29,8 +29,10 @@ struct RawStatement {
 
     func bind(_ i: Int32, _ value: String) {
         // SQLITE_TRANSIENT: SQLite copies the bytes before this returns.
+        // Length -1: the text ends at a NUL, as GRDB binds it (so a filter
+        // bound through GRDB finds what was stored here).
         value.utf8CString.withUnsafeBufferPointer { p in
-            _ = sqlite3_bind_text(handle, i, p.baseAddress, Int32(p.count - 1), Self.transient)
+            _ = sqlite3_bind_text(handle, i, p.baseAddress, -1, Self.transient)
         }
     }
 
@@ -91,9 +93,12 @@ struct RawStatement {
         return false
     }
 
-    private func error(_ code: Int32, _ db: Database) -> DatabaseError {
+    private func error(_ code: Int32, _ db: Database) -> any Error {
         let message = sqlite3_errmsg(db.sqliteConnection).map { String(cString: $0) }
         sqlite3_reset(handle)
+        // Only GRDB interrupts a connection here, when the task waiting for
+        // it is cancelled: the same `CancellationError` its statements throw.
+        if code & 0xFF == SQLITE_INTERRUPT { return CancellationError() }
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
     }
 

@@ -10,6 +10,9 @@ public struct NumberList: Sendable {
 
     public init(name: String) { self.name = name }
 
+    /// Room for `count` more numbers without the set growing on the way.
+    public mutating func reserveCapacity(_ count: Int) { numbers.reserveCapacity(numbers.count + count) }
+
     public mutating func insert(_ p: NumberPattern) {
         count += 1
         switch p {

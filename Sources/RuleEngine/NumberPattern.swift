@@ -65,6 +65,33 @@ public enum NumberPattern: Sendable, Hashable {
         return .number(value)
     }
 
+    /// The usual list entry, a global number written with `+`
+    /// (`+49 89 1234567`), read straight from its bytes: its E.164 digits
+    /// as an integer, exactly what `parse` gives for it. nil for anything
+    /// else (which `parse` then reads, or rejects).
+    static func plusNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var value: UInt64 = 0
+        var digits = 0
+        var plus = false
+        for b in bytes {
+            switch b {
+            case 0x30...0x39:
+                guard plus, digits < 15 else { return nil }
+                value = value * 10 + UInt64(b - 0x30)
+                digits += 1
+            case UInt8(ascii: "+"):
+                guard !plus else { return nil }
+                plus = true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0D, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"),
+                UInt8(ascii: "."), UInt8(ascii: "/"):
+                continue
+            default:
+                return nil
+            }
+        }
+        return digits > 0 ? value : nil
+    }
+
     /// Whether an extension number matches: what `matches` answers for an
     /// internal party with that raw number, without building its forms.
     public func matches(extension raw: String) -> Bool {

@@ -27,34 +27,49 @@ extension RuleLoader {
             case "file":
                 guard let rel = string(v, file: file, subject: subject, key: k) else { return }
                 let path = rel.hasPrefix("/") ? rel : Self.directory(of: file) + rel
-                guard let text = readFile(path) else {
+                guard var text = readFile(path) else {
                     report(RuleProblem(file: file, subject: subject, key: k, message: "cannot read \(path)"))
                     return
                 }
                 var lineNumber = 0
                 var invalid = 0
-                for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                    lineNumber += 1
-                    var entry = line
-                    if let hash = entry.firstIndex(of: UInt8(ascii: "#")) { entry = entry[..<hash] }
-                    // Fast path: most lines are a bare number.
-                    if entry.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                    guard list.count < Limits.listEntries else {
-                        report(RuleProblem(file: file, subject: subject, key: k, message: Limits.listTooLong))
-                        break
-                    }
-                    let raw = String(decoding: entry, as: UTF8.self)
-                    if let p = NumberPattern.parse(raw, settings: settings) {
-                        list.insert(p)
-                    } else {
-                        invalid += 1
-                        // A file of garbage gives a few lines of problems, not one per line.
-                        guard invalid <= Limits.listProblems else { continue }
-                        let trimmed = raw.trimmingCharacters()
-                        report(
-                            RuleProblem(
-                                file: path, line: lineNumber, column: 1,
-                                message: "`\(trimmed.prefix(40))` is not a number or number pattern (list \"\(name)\")"))
+                text.withUTF8 { all in
+                    var lines = 1
+                    for b in all where b == UInt8(ascii: "\n") { lines += 1 }
+                    list.reserveCapacity(min(Limits.listEntries, lines))
+                    var start = 0
+                    while start <= all.count {
+                        // One line, without its newline; a comment ends it.
+                        var end = start
+                        while end < all.count && all[end] != UInt8(ascii: "\n") { end += 1 }
+                        defer { start = end + 1 }
+                        lineNumber += 1
+                        var stop = start
+                        while stop < end && all[stop] != UInt8(ascii: "#") { stop += 1 }
+                        let entry = UnsafeBufferPointer(rebasing: all[start..<stop])
+                        if entry.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                        guard list.count < Limits.listEntries else {
+                            report(RuleProblem(file: file, subject: subject, key: k, message: Limits.listTooLong))
+                            break
+                        }
+                        // Most lines are a `+` number: read from the bytes.
+                        if let number = NumberPattern.plusNumber(entry) {
+                            list.insert(.number(number))
+                            continue
+                        }
+                        let raw = String(decoding: entry, as: UTF8.self)
+                        if let p = NumberPattern.parse(raw, settings: settings) {
+                            list.insert(p)
+                        } else {
+                            invalid += 1
+                            // A file of garbage gives a few lines of problems, not one per line.
+                            guard invalid <= Limits.listProblems else { continue }
+                            let trimmed = raw.trimmingCharacters()
+                            report(
+                                RuleProblem(
+                                    file: path, line: lineNumber, column: 1,
+                                    message: "`\(trimmed.prefix(40))` is not a number or number pattern (list \"\(name)\")"))
+                        }
                     }
                 }
                 if invalid > Limits.listProblems {

@@ -94,8 +94,10 @@ public struct TextTemplate: Sendable, CustomStringConvertible {
             let body = triple ? afterOpen.dropFirst() : afterOpen
             guard let close = body.range(of: triple ? "}}}" : "}}") else { return nil }
             let name = body[..<close.lowerBound].trimmingCharacters()
-            guard let first = name.first, first.isLetter || first == "_",
-                name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" })
+            // ASCII names only, as Mustache reads them: anything else goes
+            // to the Mustache parser (which rejects a name like `Straße`).
+            guard let first = name.first, first.isASCII && first.isLetter || first == "_",
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") })
             else { return nil }
             segments.append(.variable(name.split(separator: ".").map(String.init), escaped: !triple))
             rest = body[close.upperBound...]
