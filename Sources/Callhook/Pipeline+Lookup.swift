@@ -49,11 +49,10 @@ extension Pipeline {
         }
         // A request that outlived its callers' deadlines runs on to fill
         // the cache; at shutdown it is cancelled and waited for.
-        if let service = lookups.service {
-            let cancelled = await service.shutdown()
-            if cancelled > 0 {
-                logger.info("caller lookups still running cancelled at shutdown", metadata: ["count": "\(cancelled)"])
-            }
+        var cancelled = 0
+        for service in lookups.retired + (lookups.service.map { [$0] } ?? []) { cancelled += await service.shutdown() }
+        if cancelled > 0 {
+            logger.info("caller lookups still running cancelled at shutdown", metadata: ["count": "\(cancelled)"])
         }
     }
 

@@ -19,6 +19,9 @@ public struct PipelineLookups: Sendable {
 
     let factory: Factory?
     private(set) var service: LookupService?
+    /// Services a reload removed (`[lookup]` deleted): their requests still
+    /// running are cancelled at shutdown with the current one's.
+    private(set) var retired: [LookupService] = []
     /// Events of calls waiting for their lookup, in arrival order, by call id.
     var parked: [String: [(event: CallEvent, arrival: EventTime)]] = [:]
     /// Ingest batches waiting for a call's parked events to be handled.
@@ -38,6 +41,7 @@ public struct PipelineLookups: Sendable {
     /// one stops lookups (requests in flight end on their own).
     mutating func update(_ rules: RuleEngine.LookupSettings?) {
         guard let factory, let rules else {
+            if let service { retired.append(service) }
             service = nil
             return
         }

@@ -134,4 +134,32 @@ import Testing
         #expect(callField(popup.body) == Script.uuid(1))
         #expect(text(jsonObject(popup.body)["name"]) == "+4989501", "not the number only: \(popup.body)")
     }
+
+    @Test("a lookup request a reload left behind (no [lookup] any more) is still cancelled at shutdown")
+    func requestsOfARemovedLookupAreCancelledAtShutdown() async throws {
+        let arrivals = Arrivals()
+        let server = try await TestHTTPServer.start(threads: 2) { r in
+            arrivals.record(r)
+            guard r.uri.hasPrefix("/lookup") else { return .json("{}") }
+            return .json(#"[{"Name":"Anna Late"}]"#, afterMilliseconds: 8000)
+        }
+        defer { Task { await server.stop() } }
+        let setup = try DaemonSetup(rules: Self.rules(server.base, timeout: "300ms"), config: IngestSetup.config())
+        let (daemon, port) = try await setup.startDaemon(["--source", "none"])
+        defer { daemon.signal(SIGKILL) }
+        // The caller gives up after 300 ms (pop-up with the number only);
+        // the request runs on to fill the cache.
+        let r = try await ingest(port, Script.call(Script.uuid(1), "ring", caller: "4989501", at: 0))
+        #expect(r.status == 202)
+        try await eventually("the pop-up") { !arrivals.on("/popup").isEmpty }
+        #expect(arrivals.on("/lookup").count == 1)
+        // A reload without [lookup] drops the service; its request is still running.
+        let withoutLookup = Self.rules(server.base, timeout: "300ms").replacingOccurrences(
+            of: "[lookup]\nurl = \"\(server.base)/lookup\"\ntimeout = \"300ms\"\ncache = \"10m\"\n", with: "")
+        #expect(!withoutLookup.contains("[lookup]"))
+        try await Self.reload(setup, daemon, withoutLookup, count: 1)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(timeout: .seconds(20)) == 0, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("caller lookups still running cancelled at shutdown"), "\(daemon.stderr)")
+    }
 }
