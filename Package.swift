@@ -211,7 +211,8 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
-                "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", "CSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -7,13 +7,20 @@ import GRDB
 /// in between. Used for the queue's per-delivery statements (insert, the
 /// due rows), where GRDB's generic binding and decoding cost more than
 /// SQLite's own work (docs/benchmarks.md). Errors are GRDB's
-/// `DatabaseError`, as from any other statement.
-struct RawStatement {
+/// `DatabaseError`, as from any other statement; a value SQLite refuses
+/// to bind (too big) fails the statement's next step, never silently.
+final class RawStatement {
     let statement: Statement
     private var handle: OpaquePointer { statement.sqliteStatement }
+    /// The first bind SQLite refused since the last `reset()`.
+    private var bindFailure = SQLITE_OK
 
     init(_ statement: Statement) {
         self.statement = statement
+    }
+
+    private func check(_ code: Int32) {
+        if code != SQLITE_OK && bindFailure == SQLITE_OK { bindFailure = code }
     }
 
     /// Rewinds the statement (a query read only partly).
@@ -23,6 +30,7 @@ struct RawStatement {
     func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        bindFailure = SQLITE_OK
     }
 
     // MARK: Binding (positions start at 1)
@@ -32,42 +40,42 @@ struct RawStatement {
         // Length -1: the text ends at a NUL, as GRDB binds it (so a filter
         // bound through GRDB finds what was stored here).
         value.utf8CString.withUnsafeBufferPointer { p in
-            _ = sqlite3_bind_text(handle, i, p.baseAddress, -1, Self.transient)
+            check(sqlite3_bind_text(handle, i, p.baseAddress, -1, Self.transient))
         }
     }
 
     func bind(_ i: Int32, _ value: String?) {
-        if let value { bind(i, value) } else { sqlite3_bind_null(handle, i) }
+        if let value { bind(i, value) } else { check(sqlite3_bind_null(handle, i)) }
     }
 
-    func bind(_ i: Int32, _ value: Int64) { sqlite3_bind_int64(handle, i, value) }
+    func bind(_ i: Int32, _ value: Int64) { check(sqlite3_bind_int64(handle, i, value)) }
 
     func bind(_ i: Int32, _ value: Int64?) {
-        if let value { sqlite3_bind_int64(handle, i, value) } else { sqlite3_bind_null(handle, i) }
+        if let value { check(sqlite3_bind_int64(handle, i, value)) } else { check(sqlite3_bind_null(handle, i)) }
     }
 
-    func bind(_ i: Int32, _ value: Int) { sqlite3_bind_int64(handle, i, Int64(value)) }
+    func bind(_ i: Int32, _ value: Int) { check(sqlite3_bind_int64(handle, i, Int64(value))) }
 
     func bind(_ i: Int32, _ value: Int?) {
-        if let value { sqlite3_bind_int64(handle, i, Int64(value)) } else { sqlite3_bind_null(handle, i) }
+        if let value { check(sqlite3_bind_int64(handle, i, Int64(value))) } else { check(sqlite3_bind_null(handle, i)) }
     }
 
-    func bind(_ i: Int32, _ value: Double) { sqlite3_bind_double(handle, i, value) }
+    func bind(_ i: Int32, _ value: Double) { check(sqlite3_bind_double(handle, i, value)) }
 
-    func bind(_ i: Int32, _ value: Bool) { sqlite3_bind_int64(handle, i, value ? 1 : 0) }
+    func bind(_ i: Int32, _ value: Bool) { check(sqlite3_bind_int64(handle, i, value ? 1 : 0)) }
 
     func bind(_ i: Int32, bytes: [UInt8]?) {
         guard let bytes else {
-            sqlite3_bind_null(handle, i)
+            check(sqlite3_bind_null(handle, i))
             return
         }
         guard !bytes.isEmpty else {
             // A zero-length blob, not NULL, for an empty body.
-            sqlite3_bind_zeroblob(handle, i, 0)
+            check(sqlite3_bind_zeroblob(handle, i, 0))
             return
         }
         bytes.withUnsafeBytes { p in
-            _ = sqlite3_bind_blob(handle, i, p.baseAddress, Int32(p.count), Self.transient)
+            check(sqlite3_bind_blob64(handle, i, p.baseAddress, sqlite3_uint64(p.count), Self.transient))
         }
     }
 
@@ -79,6 +87,7 @@ struct RawStatement {
 
     /// Runs a statement that returns no rows.
     func run(_ db: Database) throws {
+        guard bindFailure == SQLITE_OK else { throw error(bindFailure, db) }
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else { throw error(code, db) }
         sqlite3_reset(handle)
@@ -86,6 +95,7 @@ struct RawStatement {
 
     /// Steps to the next row: true when there is one.
     func next(_ db: Database) throws -> Bool {
+        guard bindFailure == SQLITE_OK else { throw error(bindFailure, db) }
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         sqlite3_reset(handle)

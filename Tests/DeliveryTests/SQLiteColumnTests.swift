@@ -1,8 +1,11 @@
+import CSQLite
 import Calls
-import Delivery
 import Foundation
+import GRDB
 import RuleEngine
 import Testing
+
+@testable import Delivery
 
 /// Every column the queue writes and reads through SQLite's C API
 /// (`RawStatement`) comes back as it was written: text beyond ASCII, an
@@ -69,5 +72,29 @@ import Testing
         #expect(e.status == .delivered && e.finishedAt == 7 && e.lastStatus == nil && e.lastError == nil)
         #expect(emptyAttempts.first?.status == nil && emptyAttempts.first?.response == [])
         #expect(try await store.list(status: .delivered, limit: 10).map(\.id) == ["empty"])
+    }
+}
+
+/// A value SQLite refuses to bind fails the commit; it is never stored as
+/// NULL in its place.
+@Suite struct SQLiteBindFailureTests {
+    @Test func aBodyOverSQLitesLengthLimitFailsTheCommit() async throws {
+        let (store, dir) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The limit lowered to 1,000 bytes on the store's own connection
+        // (the default is 1 GB), so that the test need not allocate one.
+        try await store.pool.write { db in _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 1000) }
+        var big = request("big")
+        big.body = Array(repeating: 0x41, count: 2000)
+        var batch = StoreBatch()
+        batch.inserts = [Delivery(big, now: 1)]
+        await #expect(throws: DatabaseError.self) { try await store.commit(batch) }
+        #expect(try await store.delivery(id: "big") == nil)
+        // A body within the limit still goes in.
+        var small = request("small")
+        small.body = Array(repeating: 0x41, count: 10)
+        batch.inserts = [Delivery(small, now: 1)]
+        try await store.commit(batch)
+        #expect(try await store.delivery(id: "small")?.0.body?.count == 10)
     }
 }
