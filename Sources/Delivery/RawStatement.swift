@@ -6,9 +6,8 @@ import GRDB
 /// are bound and read by position with no `StatementArguments` or `Row`
 /// in between. Used for the queue's per-delivery statements (insert,
 /// outcome, attempt row, the due rows), where GRDB's generic binding and
-/// decoding cost more than
-/// SQLite's own work (docs/benchmarks.md). Errors are GRDB's
-/// `DatabaseError`, as from any other statement; a value SQLite refuses
+/// decoding cost more than SQLite's own work (docs/benchmarks.md). Errors
+/// are GRDB's `DatabaseError`, as from any other statement; a value SQLite refuses
 /// to bind (too big) fails the statement's next step, never silently.
 final class RawStatement {
     let statement: Statement
