@@ -8,16 +8,13 @@ extension CallTracker {
     public mutating func reconcile(_ snapshot: LineSnapshot) -> [CallPhaseEvent] {
         let idle = snapshot.idleSince
         guard !idle.isEmpty else { return [] }
-        var out: [CallPhaseEvent] = []
-        for i in legs.indices {
-            let leg = legs.values[i]
-            guard leg.lastArrival <= snapshot.requested,
-                let since = idle[LineSnapshot.IdleKey(customer: leg.key.customer, extension: leg.key.extension)]
-            else { continue }
-            out.append(Self.end(&legs.values[i], at: since, reason: .snapshot))
+        var ending: [(CallLeg.Key, EventTime)] = []
+        for leg in legs.values where leg.lastArrival <= snapshot.requested {
+            if let since = idle[LineSnapshot.IdleKey(customer: leg.key.customer, extension: leg.key.extension)] {
+                ending.append((leg.key, since))
+            }
         }
-        retireEnded(out)
-        return Self.ordered(out)
+        return Self.ordered(ending.compactMap { key, since in end(key, at: { _ in since }, reason: { _ in .snapshot }) })
     }
 
     /// Ends every open leg with no event for `maxRing` (never answered) or
@@ -25,17 +22,14 @@ extension CallTracker {
     /// is the leg's last event plus that bound, so it does not depend on
     /// how often this runs.
     public mutating func endSilentLegs(now: EventTime) -> [CallPhaseEvent] {
-        var out: [CallPhaseEvent] = []
         let ring = maxRing
         let talk = maxTalk
-        for i in legs.indices {
-            let leg = legs.values[i]
-            let bound = leg.answered ? talk : ring
-            guard now - leg.lastArrival >= bound else { continue }
-            out.append(Self.end(&legs.values[i], at: leg.lastSeen + bound, reason: leg.answered ? .maxTalk : .maxRing))
-        }
-        retireEnded(out)
-        return Self.ordered(out)
+        var silent: [CallLeg.Key] = []
+        for leg in legs.values where now - leg.lastArrival >= (leg.answered ? talk : ring) { silent.append(leg.key) }
+        return Self.ordered(
+            silent.compactMap { key in
+                end(key, at: { $0.lastSeen + ($0.answered ? talk : ring) }, reason: { $0.answered ? .maxTalk : .maxRing })
+            })
     }
 
     /// Drops ended legs whose last event arrived `endedRetention` before
@@ -63,12 +57,16 @@ extension CallTracker {
         return dropped
     }
 
-    /// Moves the legs just ended from `legs` to `ended`.
-    private mutating func retireEnded(_ events: [CallPhaseEvent]) {
-        for e in events {
-            guard let slot = legs.index(forKey: e.leg.key) else { continue }
-            retire(at: slot)
-        }
+    /// Ends the open leg `key` as `lost` and moves it to `ended`. The legs
+    /// to end are found first and changed one by one after: changing
+    /// `legs` while iterating it would copy the whole table.
+    private mutating func end(
+        _ key: CallLeg.Key, at time: (CallLeg) -> EventTime, reason: (CallLeg) -> ReconcileReason
+    ) -> CallPhaseEvent? {
+        guard var leg = legs.removeValue(forKey: key) else { return nil }
+        let event = Self.end(&leg, at: time(leg), reason: reason(leg))
+        ended[key] = EndedLeg(leg)
+        return event
     }
 
     /// Ends one open leg as `lost`: `ended` only, never `missed`; never

@@ -116,7 +116,7 @@ public struct CallTracker: Sendable {
     }
 
     /// Moves an ended leg out of `legs`, keeping only what `ended` needs.
-    mutating func retire(at slot: [CallLeg.Key: CallLeg].Index) {
+    private mutating func retire(at slot: [CallLeg.Key: CallLeg].Index) {
         let (key, leg) = legs.remove(at: slot)
         ended[key] = EndedLeg(leg)
     }
