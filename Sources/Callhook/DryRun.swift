@@ -45,8 +45,10 @@ public struct DryRun {
     /// Lines are decoded by the decoder `run` uses for the NFON streams.
     public func run(jsonl text: String, file: String) throws(InvalidEvent) -> [Step] {
         var counter = 0
-        let ids = DryRunIDs()
-        var engine = CallEngine(rules: rules, tracker: CallTracker(maxRing: maxRing, maxTalk: maxTalk)) { ids.next() }
+        // The ids `run` would give the same requests (docs/delivery.md), so
+        // `{{delivery.id}}` shows what a receiver will see.
+        var engine = CallEngine(
+            rules: rules, tracker: CallTracker(maxRing: maxRing, maxTalk: maxTalk), deliveryID: DeliveryID.derived)
         var steps: [Step] = []
         var last = EventTime(nanoseconds: 0)
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -165,15 +167,5 @@ public struct DryRun {
             }
             return o
         }
-    }
-}
-
-/// Delivery ids of a dry run: `test-1`, `test-2`, … so output is stable.
-final class DryRunIDs: @unchecked Sendable {
-    // Safe: a dry run is one synchronous loop; the counter is never shared.
-    private var n = 0
-    func next() -> String {
-        n += 1
-        return "test-\(n)"
     }
 }

@@ -46,4 +46,44 @@ struct DryRunTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("\(file.path):2: error: not a JSON object"))
     }
+
+    @Test("{{delivery.id}} shows the id the daemon derives: a version-8 UUID, one per request, the same on every run")
+    func deliveryIDsAreTheDerivedOnes() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-dry-ids-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        [target.sink]
+        url = "http://127.0.0.1:9"
+
+        [[rule]]
+        name = "ids"
+        on = ["incoming"]
+        [[rule.webhook]]
+        target = "sink"
+        json = { id = "{{delivery.id}}" }
+        """.write(to: dir.appendingPathComponent("ids.toml"), atomically: true, encoding: .utf8)
+        let events = dir.appendingPathComponent("calls.jsonl")
+        try """
+        {"uuid":"c-1","state":"ring","direction":"inbound","caller":"+4989123","callee":"100","extension":"100","customer":"K1234","updated":"2026-12-01T09:00:00Z"}
+        {"uuid":"c-2","state":"ring","direction":"inbound","caller":"+4989124","callee":"101","extension":"101","customer":"K1234","updated":"2026-12-01T09:00:01Z"}
+        """.write(to: events, atomically: true, encoding: .utf8)
+        func ids() async throws -> [String] {
+            let r = try await CallhookProcess.run(["test", "--json", "--rules", dir.path, events.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            let steps = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+            return steps.flatMap { ($0["requests"] as? [[String: Any]]) ?? [] }.compactMap { request in
+                (request["body"] as? String).flatMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                }?[
+                    "id"] as? String
+            }
+        }
+        let first = try await ids()
+        #expect(first.count == 2 && Set(first).count == 2, "\(first)")
+        for id in first {
+            #expect(UUID(uuidString: id) != nil && Array(id)[14] == "8", "not a version-8 UUID: \(id)")
+        }
+        #expect(try await ids() == first, "the ids changed between two runs")
+    }
 }
