@@ -8,8 +8,24 @@ struct DispatchState {
     var loaded: [String: Int] = [:]
     var loadedSeqs: Set<Int64> = []
     var inFlight = 0
-    /// Results not yet committed (kept when a commit fails).
+    /// New deliveries and results not yet committed: they go with the next
+    /// group commit (and are kept when a commit fails).
     var unwritten = StoreBatch()
+    /// Positions in `unwritten.inserts` of `submit` calls.
+    var unwrittenWaited: [Range<Int>] = []
+    /// `submit` and `flush` callers waiting for the next commit.
+    var unwrittenWaiters: [CheckedContinuation<Void, any Error>] = []
+    /// The group commit under way, at most one.
+    var committing: CommitFlight?
+    /// After a failed commit, no commit is tried before this monotonic time.
+    var commitRetryAt: Int64 = 0
+    /// SQLite: targets of which every due delivery is loaded, as last
+    /// read. Their refills need no read of the queue: what a commit inserts
+    /// is loaded from memory (`Dispatcher+Commit.swift`). Anything that can
+    /// make an older delivery due (a retry's time, a finished delivery's
+    /// successor, a full window, an admin change, and once a second
+    /// regardless) takes a target out.
+    var caughtUp: Set<String> = []
     /// Something changed that may make more deliveries due.
     var dirty = true
     /// Targets with pending deliveries, as last read from the queue.
@@ -45,6 +61,38 @@ struct DispatchState {
     /// loaded again (a retry, a `queue retry`).
     mutating func committed(_ batch: StoreBatch) {
         for o in batch.outcomes { if let seq = o.seq { loadedSeqs.remove(seq) } }
+    }
+
+    /// Takes what the inbox handed over into the next commit.
+    mutating func hold(_ inserts: [Delivery], waited: [Range<Int>], waiters: [CheckedContinuation<Void, any Error>]) {
+        let offset = unwritten.inserts.count
+        unwrittenWaited.append(contentsOf: waited.map { ($0.lowerBound + offset)..<($0.upperBound + offset) })
+        unwritten.inserts.append(contentsOf: inserts)
+        unwrittenWaiters.append(contentsOf: waiters)
+    }
+
+    /// Whether a commit has anything to write or anyone to answer.
+    var hasUnwritten: Bool { !unwritten.isEmpty || !unwrittenWaiters.isEmpty }
+
+    /// Loads deliveries read as due for `target`, in order, up to its
+    /// window; any already loaded is skipped. Returns false when some did
+    /// not fit.
+    @discardableResult
+    mutating func take(_ rows: [Delivery], target: String, window: Int) -> Bool {
+        var count = loaded[target, default: 0]
+        var fitted = true
+        for d in rows {
+            if let seq = d.seq, loadedSeqs.contains(seq) { continue }
+            guard count < window else {
+                fitted = false
+                break
+            }
+            if let seq = d.seq { loadedSeqs.insert(seq) }
+            ready[target, default: []].append(d)
+            count += 1
+        }
+        loaded[target] = count
+        return fitted
     }
 
     mutating func unload(_ d: Delivery) {

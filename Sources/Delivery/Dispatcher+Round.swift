@@ -4,91 +4,58 @@ import Logging
 import RuleEngine
 
 extension Dispatcher {
-    /// One round of the loop: results in, one commit, load what is due,
-    /// start what the limits allow, decide when to wake next.
+    /// One round of the loop: the commit that landed and the results that
+    /// came in are applied, loaded deliveries start as the limits allow,
+    /// and the next group commit starts if none is under way. The loop does
+    /// not wait for commits (`Dispatcher+Commit.swift`).
     func round(_ s: inout DispatchState, group: inout DiscardingTaskGroup) async {
         let stop = stopping.load(ordering: .relaxed)
-        let (inserts, waited, waiters, finished) = inbox.withLock { box in
+        let (inserts, waited, waiters, finished, landed) = inbox.withLock { box in
             if stop { box.closed = true }
             defer {
                 box.inserts = []
                 box.waited = []
                 box.waiters = []
                 box.finished = []
+                box.landed = nil
             }
-            return (box.inserts, box.waited, box.waiters, box.finished)
+            return (box.inserts, box.waited, box.waiters, box.finished, box.landed)
         }
         let nowEpoch = epochMillis()
         let nowMono = monotonic()
         let current = targets.withLock { $0 }
-        for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current) }
-        // Refill the slots just freed from what is already loaded before
-        // waiting for the commit, so that requests stay in flight meanwhile.
-        var ignored = Int64.max
-        if !stop { start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &ignored) }
-
-        var batch = s.unwritten
-        batch.inserts.append(contentsOf: inserts)
-        // SQLite: the refills that are already due are read in the commit's
-        // own transaction (one trip to the writer, not two).
-        var preloaded: [String: [Delivery]]?
-        do {
-            let skipped: Int
-            if let sqlite = store as? SQLiteDeliveryStore, !stop, s.dirty || !batch.isEmpty {
-                (skipped, preloaded) = try await sqlite.commit(
-                    batch, thenDue: refillPlan(s, nowMono: nowMono, targets: current), now: nowEpoch,
-                    skipping: s.loadedSeqs)
-            } else {
-                skipped = try await store.commit(batch)
-            }
-            if skipped > 0 { logger.debug("requests already queued were not queued again", metadata: ["requests": "\(skipped)"]) }
-            s.committed(batch)
-            s.unwritten = StoreBatch()
-            committed(batch.inserts.count)
-            for w in waiters { w.resume() }
-            if !batch.isEmpty { s.dirty = true }
-            if s.storeFailing {
-                s.storeFailing = false
-                logger.notice("the delivery queue is writable again")
-            }
-        } catch is CancellationError {
-            // The dispatcher itself was cancelled (not a graceful shutdown).
-            for w in waiters { w.resume(throwing: SubmitError.stopping) }
-            s.done = true
-            return
-        } catch {
-            for w in waiters { w.resume(throwing: SubmitError.store("\(error)")) }
-            // `submit` callers try again themselves; what `enqueue` handed in
-            // stays for the next commit, in order.
-            s.unwritten.inserts = Self.withoutWaited(batch.inserts, kept: s.unwritten.inserts.count, waited: waited)
-            committed(batch.inserts.count - s.unwritten.inserts.count)
-            if !s.storeFailing {
-                s.storeFailing = true
-                logger.error("cannot write the delivery queue; retrying every second", metadata: ["error": "\(error)"])
-            }
-            if !stop {
-                setWake(nowMono + 1_000_000_000)
-                return
-            }
+        if let landed {
+            land(landed, &s, nowMono: nowMono, targets: current)
+            if s.done { return }
         }
+        for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current) }
+        s.hold(inserts, waited: waited, waiters: waiters)
 
         if stop {
-            drainForShutdown(&s, group: &group, nowMono: nowMono)
+            drainForShutdown(&s, group: &group, nowEpoch: nowEpoch, nowMono: nowMono, targets: current)
             return
         }
-
-        catchUp(&s, group: &group, targets: current)
+        var ignored = Int64.max
+        start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &ignored)
         await housekeeping(&s, nowEpoch: nowEpoch, nowMono: nowMono)
         if let due = s.nextDue, due <= nowEpoch {
             s.nextDue = nil
             s.dirty = true
+            s.caughtUp = []
         }
-        if s.dirty {
+        if queueTouched.exchange(false, ordering: .relaxed) {
+            s.dirty = true
+            s.caughtUp = []
+        }
+        // A store without a combined commit and read (PostgreSQL, memory):
+        // the refill is read here, between commits.
+        if s.dirty, s.committing == nil, !s.storeFailing, !(store is SQLiteDeliveryStore) {
             s.dirty = false
             catchUp(&s, group: &group, targets: current)
-            await load(&s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current, preloaded: preloaded)
+            await load(&s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current)
         }
         catchUp(&s, group: &group, targets: current)
+        launchCommit(&s, group: &group, nowEpoch: nowEpoch, nowMono: nowMono, targets: current, stop: false)
         var wakeAt = s.lastScan + 1_000_000_000
         start(&s, group: &group, nowMono: nowMono, targets: current, wakeAt: &wakeAt)
         if let due = s.nextDue {
@@ -97,22 +64,8 @@ extension Dispatcher {
             let wait = min(max(0, due &- nowEpoch), 86_400_000 * 3_650)
             wakeAt = min(wakeAt, nowMono + wait * 1_000_000)
         }
+        if s.storeFailing { wakeAt = min(wakeAt, s.commitRetryAt) }
         setWake(wakeAt)
-    }
-
-    /// The inserts of a failed commit without those of `submit` calls:
-    /// `kept` inserts from earlier failed commits, then this round's, whose
-    /// `submit` ranges are `waited`.
-    static func withoutWaited(_ inserts: [Delivery], kept: Int, waited: [Range<Int>]) -> [Delivery] {
-        guard !waited.isEmpty else { return inserts }
-        var out = Array(inserts[0..<kept])
-        var next = 0
-        for r in waited {
-            out.append(contentsOf: inserts[(kept + next)..<(kept + r.lowerBound)])
-            next = r.upperBound
-        }
-        out.append(contentsOf: inserts[(kept + next)...])
-        return out
     }
 
     /// Between the round's waits: attempts that finished meanwhile free
@@ -138,8 +91,12 @@ extension Dispatcher {
     }
 
     /// Shutdown: nothing new starts; requests in flight get `shutdownGrace`,
-    /// then they are cancelled and stay queued.
-    private func drainForShutdown(_ s: inout DispatchState, group: inout DiscardingTaskGroup, nowMono: Int64) {
+    /// then they are cancelled and stay queued. Results and what was handed
+    /// in go on being committed until the last has landed.
+    private func drainForShutdown(
+        _ s: inout DispatchState, group: inout DiscardingTaskGroup, nowEpoch: Int64, nowMono: Int64,
+        targets: [String: Target]
+    ) {
         if s.stopDeadline == nil {
             let grace = shutdownGrace.components
             s.stopDeadline = nowMono + grace.seconds * 1_000_000_000 + grace.attoseconds / 1_000_000_000
@@ -149,20 +106,24 @@ extension Dispatcher {
                 logger.info("shutting down; waiting for requests in flight", metadata: ["in_flight": "\(s.inFlight)"])
             }
         }
-        if s.inFlight == 0 {
+        launchCommit(&s, group: &group, nowEpoch: nowEpoch, nowMono: nowMono, targets: targets, stop: true)
+        if s.inFlight == 0, s.committing == nil, !s.hasUnwritten || s.storeFailing {
+            for w in s.unwrittenWaiters { w.resume(throwing: SubmitError.stopping) }
+            s.unwrittenWaiters = []
             s.done = true
             wake()
             return
         }
-        if let deadline = s.stopDeadline, nowMono >= deadline, !s.cancelled {
+        if let deadline = s.stopDeadline, nowMono >= deadline, !s.cancelled, s.inFlight > 0 {
             s.cancelled = true
             logger.warning(
                 "requests still in flight after the shutdown grace period are cancelled; they stay queued",
                 metadata: ["in_flight": "\(s.inFlight)"])
             for cancel in inFlightHandles.withLock({ $0.takeAll() }) { cancel() }
-            group.cancelAll()
         }
-        setWake(s.stopDeadline ?? nowMono)
+        var at = s.stopDeadline ?? nowMono
+        if s.storeFailing { at = min(at, s.commitRetryAt) }
+        setWake(at)
     }
 
     /// Once a second: which targets have pending deliveries, when the next
@@ -171,6 +132,9 @@ extension Dispatcher {
         guard nowMono - s.lastScan >= 1_000_000_000 else { return }
         s.lastScan = nowMono
         s.dirty = true
+        // Once a second every target's refill reads the queue, whatever
+        // else changed it.
+        s.caughtUp = []
         do {
             s.pendingTargets = Set(try await store.pendingTargets())
             s.nextDue = try await store.nextDue(after: nowEpoch)
@@ -197,13 +161,29 @@ extension Dispatcher {
         }
     }
 
-    /// Loads due deliveries, per target up to its window. Deliveries of a
-    /// target the rules no longer define wait (orphaned), never dead.
-    private func load(
-        _ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64, targets: [String: Target],
-        preloaded: [String: [Delivery]]? = nil
-    ) async {
+    /// Loads due deliveries, per target up to its window (a store without
+    /// a combined commit and read; SQLite reads them in its commits).
+    private func load(_ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64, targets: [String: Target]) async {
+        for (name, limit) in refillPlan(&s, nowMono: nowMono, targets: targets) {
+            do {
+                // Loaded ones (and settled ones whose outcome is not yet
+                // written) are among the first due: look past them.
+                let rows = try await store.due(target: name, now: nowEpoch, limit: limit, skipping: s.loadedSeqs)
+                s.take(rows, target: name, window: window(of: name, targets: targets))
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("cannot read the delivery queue", metadata: ["error": "\(error)", "target": "\(name)"])
+            }
+        }
+    }
+
+    /// The targets to refill now, each with how many due deliveries to
+    /// look at. Deliveries of a target the rules no longer define wait
+    /// (orphaned), never dead; a paused target (breaker) waits too.
+    func refillPlan(_ s: inout DispatchState, nowMono: Int64, targets: [String: Target]) -> [(target: String, limit: Int)] {
         noteOrphans(&s, known: Set(targets.keys))
+        var plan: [(target: String, limit: Int)] = []
         for name in Set(targets.keys).union(s.pendingTargets) {
             guard let target = targets[name] else { continue }
             // With several instances on one queue, this one's share of the limits.
@@ -213,42 +193,7 @@ extension Dispatcher {
             s.gates[name] = gate
             if let until = gate.breaker.pausedUntil, nowMono < until { continue }
             let window = DispatchState.window(concurrency: limits.concurrency)
-            let loaded = s.loaded[name, default: 0]
             // Refill when half the window is free: fewer, larger reads.
-            guard loaded <= window / 2 else { continue }
-            do {
-                // Loaded ones (and settled ones whose outcome is not yet
-                // written) are among the first due: look past them.
-                let rows: [Delivery]
-                if let given = preloaded?[name] {
-                    rows = given
-                } else {
-                    rows = try await store.due(
-                        target: name, now: nowEpoch, limit: window + s.loadedSeqs.count, skipping: s.loadedSeqs)
-                }
-                var count = loaded
-                for d in rows where count < window {
-                    s.ready[name, default: []].append(d)
-                    if let seq = d.seq { s.loadedSeqs.insert(seq) }
-                    count += 1
-                }
-                s.loaded[name] = count
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("cannot read the delivery queue", metadata: ["error": "\(error)", "target": "\(name)"])
-            }
-        }
-    }
-
-    /// The targets `load` would read now, with their limits (for reading
-    /// them in the commit's transaction).
-    private func refillPlan(_ s: DispatchState, nowMono: Int64, targets: [String: Target]) -> [(target: String, limit: Int)] {
-        var plan: [(target: String, limit: Int)] = []
-        for name in Set(targets.keys).union(s.pendingTargets) {
-            guard let target = targets[name] else { continue }
-            if let until = s.gates[name]?.breaker.pausedUntil, nowMono < until { continue }
-            let window = DispatchState.window(concurrency: target.concurrency)
             guard s.loaded[name, default: 0] <= window / 2 else { continue }
             plan.append((name, window + s.loadedSeqs.count))
         }
@@ -265,6 +210,7 @@ extension Dispatcher {
             guard let target = targets[name] else {
                 for d in list { s.unload(d) }
                 s.ready[name] = nil
+                s.caughtUp.remove(name)
                 continue
             }
             var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)

@@ -55,7 +55,7 @@ extension Dispatcher {
             self.inFlightHandles.withLock { $0.finished(key) }
             self.post(Finished(delivery: d, attempt: attempt, startedAt: startedAt, durationSeconds: seconds, result: result))
         }
-        inFlightHandles.withLock { $0.started(key, handle) }
+        if !inFlightHandles.withLock({ $0.started(key, handle) }) { handle() }
     }
 
     /// The request's URL, headers and body with the `call.vars` values
@@ -104,6 +104,7 @@ extension Dispatcher {
         }
         if o.verdict == AttemptOutcome.Verdict.notAnAttempt {
             if let seq = d.seq { s.loadedSeqs.remove(seq) }
+            s.caughtUp.remove(d.target)
             log.info("attempt cancelled at shutdown; the delivery stays queued")
             return
         }

@@ -9,11 +9,12 @@ import Synchronization
 /// Sends queued deliveries to their targets (runtime.md, "Delivery").
 ///
 /// `submit` writes requests to the durable queue and returns once they are
-/// committed. One loop then does everything else, in this order on each
-/// wake-up: commit what changed since the last round in one transaction
-/// (group commit), load deliveries that are due, and start the ones each
-/// target's limits allow. Results come back to the loop; `RetryPolicy`
-/// decides what they mean.
+/// committed; `enqueue` returns at once. One loop does everything else on
+/// each wake-up: apply the results that came back (`RetryPolicy` decides
+/// what they mean), start what each target's limits allow, and start the
+/// next group commit (everything that changed since the last one, in one
+/// transaction) when none is under way. It does not wait for commits: one
+/// lands in a later round with the refills read in it.
 ///
 /// Memory stays bounded: per target at most `window` deliveries are loaded,
 /// the rest wait in the queue.
@@ -30,6 +31,9 @@ public final class Dispatcher: Service {
     /// Monotonic nanoseconds at which the ticker wakes the loop.
     let wakeAt = Atomic<Int64>(0)
     let stopping = Atomic<Bool>(false)
+    /// The queue or the targets changed from outside the loop: every
+    /// target's next refill reads the queue.
+    let queueTouched = Atomic<Bool>(false)
     /// Monotonic and wall time and jitter: every reading of time goes through it.
     let clock: PipelineClock
     /// The wall clock (ms) and the monotonic clock (ns), read together at start.
@@ -68,6 +72,8 @@ public final class Dispatcher: Service {
         var waited: [Range<Int>] = []
         var waiters: [CheckedContinuation<Void, any Error>] = []
         var finished: [Finished] = []
+        /// The group commit under way finished (`launchCommit`).
+        var landed: Result<CommitLanding, any Error>?
         var closed = false
         /// Deliveries handed in and not yet committed (in the inbox, in the
         /// commit under way, or kept after a failed one): the bound of
@@ -114,6 +120,7 @@ public final class Dispatcher: Service {
     /// deliveries use the new definitions from their next attempt on.
     public func updateTargets(_ t: [String: Target]) {
         targets.withLock { $0 = t }
+        queueTouched.store(true, ordering: .relaxed)
         wake()
     }
 
@@ -161,6 +168,11 @@ public final class Dispatcher: Service {
                 for await _ in wakes {
                     await self.round(&state, group: &group)
                     if state.done { break }
+                }
+                // Cancelled (not a graceful shutdown): whoever still waits
+                // for a commit learns that its requests may not be queued.
+                for w in state.unwrittenWaiters + (state.committing?.waiters ?? []) {
+                    w.resume(throwing: SubmitError.stopping)
                 }
                 group.cancelAll()
             }

@@ -6,9 +6,16 @@ import Curl
 struct InFlightRequests {
     private var handles: [Int64: DeliverySender.Cancel] = [:]
     private var finishedEarly: Set<Int64> = []
+    private var closed = false
 
-    mutating func started(_ key: Int64, _ handle: @escaping DeliverySender.Cancel) {
-        if finishedEarly.remove(key) == nil { handles[key] = handle }
+    /// Returns false after `takeAll`: a request that started after the
+    /// others were cancelled (its `call.vars` read was under way) is
+    /// cancelled by the caller at once.
+    mutating func started(_ key: Int64, _ handle: @escaping DeliverySender.Cancel) -> Bool {
+        if finishedEarly.remove(key) != nil { return true }
+        guard !closed else { return false }
+        handles[key] = handle
+        return true
     }
 
     mutating func finished(_ key: Int64) {
@@ -17,6 +24,7 @@ struct InFlightRequests {
 
     /// Takes every handle (to cancel them).
     mutating func takeAll() -> [DeliverySender.Cancel] {
+        closed = true
         defer { handles.removeAll() }
         return Array(handles.values)
     }

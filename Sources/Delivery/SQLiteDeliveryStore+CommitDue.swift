@@ -1,28 +1,71 @@
 import GRDB
 
 extension SQLiteDeliveryStore {
-    /// Commits `batch` (returning the skipped inserts, as `commit`) and, in
-    /// the same transaction, reads what is due for
-    /// each of `refills` (target, limit): one trip to the writer instead of
-    /// a commit and then a read, so a new request is on its way one thread
-    /// hand-off sooner (the dispatcher's round, `Dispatcher+Round.swift`).
+    /// One target's refill read in a commit's transaction: `full` reads
+    /// what is due (up to `limit`, past the ones the caller holds); else
+    /// only the batch's own inserts that may go at once are handed back,
+    /// because the caller holds everything else of the target that is due.
+    typealias Refill = (target: String, limit: Int, full: Bool)
+
+    /// Commits `batch` and, in the same transaction, reads each of
+    /// `refills`: one trip to the writer instead of a commit and then a
+    /// read, and a new request is sent from what was just written, not
+    /// read back (the dispatcher's commit, `Dispatcher+Commit.swift`).
+    ///
+    /// With `probeSuccessors` each delivery that finished is looked at for
+    /// a pending one of its order key (`CommitLanding.unblocked`).
     func commit(
-        _ batch: StoreBatch, thenDue refills: [(target: String, limit: Int)], now: Int64, skipping: Set<Int64>
-    ) async throws -> (skipped: Int, due: [String: [Delivery]]) {
+        _ batch: StoreBatch, refills: [Refill], probeSuccessors: Bool, now: Int64, skipping: Set<Int64>
+    ) async throws -> CommitLanding {
         do {
-            let result = try await pool.write { db -> (Int, [String: [Delivery]]) in
-                let skipped = try self.apply(batch, to: db)
-                var out: [String: [Delivery]] = [:]
+            let result = try await pool.write { db -> CommitLanding in
+                var applied = AppliedBatch()
+                let fresh = Set(refills.filter { !$0.full }.map(\.target))
+                try self.apply(batch, to: db, fresh: fresh, probeSuccessors: probeSuccessors, into: &applied)
+                var landing = CommitLanding(skipped: applied.skipped, due: [:])
+                landing.unblocked = applied.unblocked
+                landing.unblockedUnknown = applied.unblockedUnknown
                 for r in refills {
-                    out[r.target] = try Self.due(db, target: r.target, now: now, limit: r.limit, skipping: skipping)
+                    if r.full {
+                        let (rows, exhausted) = try Self.dueRead(
+                            db, target: r.target, now: now, limit: r.limit, skipping: skipping)
+                        landing.due?[r.target] = rows
+                        if exhausted { landing.exhausted.insert(r.target) }
+                    } else if let fresh = applied.fresh[r.target] {
+                        landing.due?[r.target] = fresh
+                    }
                 }
-                return (skipped, out)
+                return landing
             }
             writeHealth.record(success: true)
             return result
         } catch {
             writeHealth.record(success: false)
             throw error
+        }
+    }
+
+    /// After a delivery finished (delivered or dead): a pending delivery
+    /// of its order key now comes first and may be due; its target needs
+    /// a full read. (Without `INDEXED BY` SQLite walks every pending row
+    /// by status, having no statistics to choose the order-key index.)
+    static func noteUnblocked(_ o: StoreBatch.Outcome, db: Database, into out: inout AppliedBatch) throws {
+        guard let seq = o.seq else {
+            out.unblockedUnknown = true
+            return
+        }
+        let next = try RawStatement(
+            db.cachedStatement(
+                sql: """
+                    SELECT p.target FROM delivery AS p INDEXED BY delivery_pending_by_order
+                    WHERE p.order_key = (SELECT order_key FROM delivery WHERE seq = ?) AND p.status = 'pending'
+                    LIMIT 1
+                    """))
+        next.reset()
+        next.bind(1, seq)
+        if try next.next(db) {
+            out.unblocked.insert(next.string(0))
+            next.rewind()
         }
     }
 }

@@ -82,14 +82,47 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     /// The writes of one batch, inside the caller's transaction; returns
     /// how many inserts were skipped (already queued).
     func apply(_ batch: StoreBatch, to db: Database) throws -> Int {
+        var unused = AppliedBatch()
+        try apply(batch, to: db, fresh: [], probeSuccessors: false, into: &unused)
+        return unused.skipped
+    }
+
+    /// The writes of one batch. For the targets in `fresh` it also notes
+    /// the inserts that may go at once (`AppliedBatch.fresh`); with
+    /// `probeSuccessors`, the targets where a finished delivery leaves a
+    /// pending one of its order key behind (`unblocked`).
+    func apply(
+        _ batch: StoreBatch, to db: Database, fresh tracking: Set<String>, probeSuccessors: Bool,
+        into out: inout AppliedBatch
+    ) throws {
         do {
-            var skipped = 0
             if !batch.inserts.isEmpty {
                 let insert = try RawStatement(db.cachedStatement(sql: Self.insertSQL))
+                let blocked =
+                    tracking.isEmpty
+                    ? nil
+                    : try RawStatement(
+                        db.cachedStatement(
+                            sql: "SELECT 1 FROM delivery WHERE order_key = ? AND status = 'pending' AND seq < ? LIMIT 1"))
                 for d in batch.inserts {
                     Self.bindInsert(d, to: insert)
                     try insert.run(db)
-                    if db.changesCount == 0 { skipped += 1 }
+                    if db.changesCount == 0 {
+                        out.skipped += 1
+                        continue
+                    }
+                    guard let blocked, tracking.contains(d.target) else { continue }
+                    let seq = db.lastInsertedRowID
+                    blocked.reset()
+                    blocked.bind(1, d.orderKey)
+                    blocked.bind(2, seq)
+                    if try blocked.next(db) {
+                        blocked.rewind()
+                        continue
+                    }
+                    var fresh = d
+                    fresh.seq = seq
+                    out.fresh[d.target, default: []].append(fresh)
                 }
             }
             if !batch.outcomes.isEmpty {
@@ -125,6 +158,9 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                     s.bind(8, seen[0])
                     s.bind(9, seen[1])
                     try s.run(db)
+                    if probeSuccessors && o.status != .pending {
+                        try Self.noteUnblocked(o, db: db, into: &out)
+                    }
                     if let a = o.attempt {
                         attempt.reset()
                         attempt.bind(1, o.id)
@@ -144,7 +180,6 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                 let now = clock.wallMilliseconds
                 for v in batch.callVars { try upsert.execute(arguments: [v.callID, v.name, v.value, now]) }
             }
-            return skipped
         }
     }
 
@@ -153,10 +188,18 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     }
 
     static func due(_ db: Database, target: String, now: Int64, limit: Int, skipping: Set<Int64>) throws -> [Delivery] {
+        try dueRead(db, target: target, now: now, limit: limit, skipping: skipping).rows
+    }
+
+    /// What is due, and whether the read saw every due delivery of the
+    /// target (fewer than `limit`), the ones in `skipping` included.
+    static func dueRead(
+        _ db: Database, target: String, now: Int64, limit: Int, skipping: Set<Int64>
+    ) throws -> (rows: [Delivery], exhausted: Bool) {
         do {
             // The positions first (from the indexes alone), then whole rows
             // only for deliveries the caller does not hold yet.
-            let seqs = try Int64.fetchAll(
+            let all = try Int64.fetchAll(
                 db.cachedStatement(
                     sql: """
                         SELECT d.seq FROM delivery AS d
@@ -165,8 +208,10 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                                           WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq)
                         ORDER BY d.seq LIMIT ?
                         """), arguments: [target, now, limit]
-            ).filter { !skipping.contains($0) }
-            guard !seqs.isEmpty else { return [] }
+            )
+            let exhausted = all.count < limit
+            let seqs = all.filter { !skipping.contains($0) }
+            guard !seqs.isEmpty else { return ([], exhausted) }
             // One cached statement read once per position, in order.
             let row = try RawStatement(db.cachedStatement(sql: "SELECT \(Self.columns) FROM delivery WHERE seq = ?"))
             var out: [Delivery] = []
@@ -179,7 +224,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                     row.rewind()
                 }
             }
-            return out
+            return (out, exhausted)
         }
     }
 

@@ -77,12 +77,17 @@ final class DispatcherRig {
         state.dirty = true
     }
 
-    /// One round of the dispatcher's loop; returns what it sent.
+    /// One round of the dispatcher's loop, and the round that lands the
+    /// commit it started (the task group waits for that commit); returns
+    /// what they sent.
     @discardableResult
     func round() async -> [FakeSender.Sent] {
         var s = state
         let d = dispatcher
         await withDiscardingTaskGroup { group in await d.round(&s, group: &group) }
+        if s.committing != nil {
+            await withDiscardingTaskGroup { group in await d.round(&s, group: &group) }
+        }
         state = s
         return fake.take()
     }

@@ -1,0 +1,120 @@
+import Calls
+import Foundation
+import Logging
+import RuleEngine
+import Testing
+
+@testable import Delivery
+
+/// With SQLite, once every due delivery of a target is loaded, new
+/// requests are sent from what the commit wrote, without reading the queue
+/// back. These tests hold the clock still (no once-a-second rescan) and
+/// check that nothing waits for that rescan: a call's next request once
+/// the one before it finished, the requests that did not fit the window,
+/// a retry when it is due, and that nothing goes out twice.
+@Suite struct FreshRefillTests {
+    final class Rig {
+        let time = ManualClock()
+        let store: SQLiteDeliveryStore
+        let dir: URL
+        let fake = FakeSender()
+        let dispatcher: Dispatcher
+        var state = DispatchState()
+        var sent: [String] = []
+
+        init(_ toml: String) throws {
+            let set = try RuleLoader.load([RuleLoader.File(path: "t.toml", text: toml)], environment: [:]).get()
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-fresh-\(UUID().uuidString)")
+            store = try SQLiteDeliveryStore(path: dir.appendingPathComponent("queue.sqlite").path, clock: time.clock)
+            dispatcher = Dispatcher(
+                store: store, sender: fake.sender, targets: set.targets, version: "test", logger: Logger(label: "test"),
+                clock: time.clock)
+        }
+
+        deinit { try? FileManager.default.removeItem(at: dir) }
+
+        func enqueue(_ ids: [(id: String, call: String)]) async throws {
+            try await dispatcher.enqueue(ids.map { request($0.id, call: $0.call) })
+        }
+
+        /// Runs rounds (each waits for the commit it started) until `done`
+        /// holds, at most `limit`; returns the requests sent meanwhile.
+        @discardableResult
+        func rounds(limit: Int = 6, until done: ([FakeSender.Sent]) -> Bool = { _ in false }) async -> [FakeSender.Sent] {
+            var out: [FakeSender.Sent] = []
+            for _ in 0..<limit {
+                var s = state
+                let d = dispatcher
+                await withDiscardingTaskGroup { group in await d.round(&s, group: &group) }
+                state = s
+                out += fake.take()
+                if done(out) { break }
+            }
+            sent += out.map(\.id)
+            return out
+        }
+    }
+
+    static let targets = """
+        [target.crm]
+        url = "http://127.0.0.1:9"
+        concurrency = 4
+        retry = { attempts = 3, initial = "300ms", factor = 1.0, max = "300ms" }
+        """
+
+    /// The first requests are read back (nothing is known yet); after that
+    /// the target is caught up.
+    func caughtUpRig(_ toml: String = targets) async throws -> Rig {
+        let rig = try Rig(toml)
+        try await rig.enqueue([("x1", "x")])
+        let first = await rig.rounds { $0.count == 1 }
+        #expect(first.map(\.id) == ["x1"])
+        first[0].respond(204)
+        await rig.rounds(limit: 3)
+        #expect(rig.state.caughtUp.contains("crm"))
+        return rig
+    }
+
+    @Test func aCallsNextRequestGoesOutWhenTheOneBeforeItFinished() async throws {
+        let rig = try await caughtUpRig()
+        try await rig.enqueue([("a1", "a"), ("a2", "a"), ("b1", "b")])
+        let first = await rig.rounds { $0.count == 2 }
+        #expect(first.map(\.id) == ["a1", "b1"], "a2 waits for a1")
+        #expect(rig.state.caughtUp.contains("crm"), "sent from the commit, not read back")
+        first[0].respond(204)
+        let next = await rig.rounds { $0.count == 1 }
+        #expect(next.map(\.id) == ["a2"], "a1's outcome let a2 go without the once-a-second rescan")
+        next[0].respond(204)
+        first[1].respond(204)
+        await rig.rounds(limit: 3)
+        #expect(rig.sent.sorted() == ["a1", "a2", "b1", "x1"], "nothing went out twice")
+    }
+
+    @Test func requestsBeyondTheWindowGoOutAsSlotsFree() async throws {
+        let rig = try await caughtUpRig()
+        // Window: 32 for concurrency 4.
+        try await rig.enqueue((0..<50).map { ("m\($0)", "m\($0)") })
+        var answered = 0
+        while answered < 50 {
+            let batch = await rig.rounds { !$0.isEmpty }
+            if batch.isEmpty { break }
+            for r in batch { r.respond(204) }
+            answered += batch.count
+        }
+        #expect(answered == 50, "all 50 went out with the clock held still")
+        #expect(Set(rig.sent).count == rig.sent.count, "nothing went out twice")
+    }
+
+    @Test func aRetryGoesOutWhenDue() async throws {
+        let rig = try await caughtUpRig()
+        try await rig.enqueue([("r1", "r")])
+        let first = await rig.rounds { $0.count == 1 }
+        #expect(first.map(\.id) == ["r1"])
+        first[0].respond(503)
+        await rig.rounds(limit: 2)
+        rig.time.advance(by: .milliseconds(300))
+        let again = await rig.rounds { $0.count == 1 }
+        #expect(again.map(\.id) == ["r1"])
+        #expect(again.first?.attempt == "2")
+    }
+}
