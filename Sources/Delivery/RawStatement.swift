@@ -39,9 +39,7 @@ final class RawStatement {
         // SQLITE_TRANSIENT: SQLite copies the bytes before this returns.
         // Length -1: the text ends at a NUL, as GRDB binds it (so a filter
         // bound through GRDB finds what was stored here).
-        value.utf8CString.withUnsafeBufferPointer { p in
-            check(sqlite3_bind_text(handle, i, p.baseAddress, -1, Self.transient))
-        }
+        value.withCString { p in check(sqlite3_bind_text(handle, i, p, -1, Self.transient)) }
     }
 
     func bind(_ i: Int32, _ value: String?) {

@@ -88,11 +88,11 @@ extension SQLiteDeliveryStore {
         s.bind(6, d.orderKey)
         s.bind(7, d.method)
         s.bind(8, d.url)
-        s.bind(9, data: encodePairs(d.headers.map { ($0.name, $0.value) }))
+        s.bind(9, bytes: encodePairs(d.headers.map { ($0.name, $0.value) }))
         s.bind(10, bytes: d.body)
         s.bind(11, d.bodyEscaping.rawValue)
         s.bind(12, d.usesCallVars)
-        s.bind(13, data: encodePairs(d.capture.sorted { $0.key < $1.key }))
+        s.bind(13, bytes: encodePairs(d.capture.sorted { $0.key < $1.key }))
         s.bind(14, d.eventTime)
         s.bind(15, d.createdAt)
         s.bind(16, d.status.rawValue)
@@ -111,11 +111,11 @@ extension SQLiteDeliveryStore {
 
     /// The delivery in the current row of a statement that selects `columns`.
     static func delivery(_ r: RawStatement) -> Delivery {
-        let capture = decodePairs(r.bytes(13).map { Data($0) })
+        let capture = decodePairs(r.bytes(13))
         return Delivery(
             seq: r.int64(0), id: r.string(1), rule: r.string(2), target: r.string(3), phase: r.string(4),
             callID: r.string(5), orderKey: r.string(6), method: r.string(7), url: r.string(8),
-            headers: decodePairs(r.bytes(9).map { Data($0) }).map { (name: $0.0, value: $0.1) }, body: r.bytes(10),
+            headers: decodePairs(r.bytes(9)).map { (name: $0.0, value: $0.1) }, body: r.bytes(10),
             lateBound: decodeLateBound(r.bytes(22).map { Data($0) }),
             bodyEscaping: Escaping(rawValue: r.string(11)) ?? .none, usesCallVars: r.bool(12),
             capture: Dictionary(capture, uniquingKeysWith: { $1 }), eventTime: r.int64(14), createdAt: r.int64(15),
@@ -137,20 +137,21 @@ extension SQLiteDeliveryStore {
 
     /// Name/value pairs as one blob: NUL between fields (a NUL inside a
     /// name or value is dropped; HTTP headers cannot carry one anyway).
-    static func encodePairs(_ pairs: [(String, String)]) -> Data {
+    static func encodePairs(_ pairs: [(String, String)]) -> [UInt8] {
         var out = [UInt8]()
+        out.reserveCapacity(pairs.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 })
         for (i, (name, value)) in pairs.enumerated() {
             if i > 0 { out.append(0) }
-            out.append(contentsOf: name.utf8.filter { $0 != 0 })
+            for b in name.utf8 where b != 0 { out.append(b) }
             out.append(0)
-            out.append(contentsOf: value.utf8.filter { $0 != 0 })
+            for b in value.utf8 where b != 0 { out.append(b) }
         }
-        return Data(out)
+        return out
     }
 
-    static func decodePairs(_ data: Data?) -> [(String, String)] {
-        guard let data, !data.isEmpty else { return [] }
-        let parts = [UInt8](data).split(separator: 0, omittingEmptySubsequences: false).map {
+    static func decodePairs(_ bytes: [UInt8]?) -> [(String, String)] {
+        guard let bytes, !bytes.isEmpty else { return [] }
+        let parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map {
             String(decoding: $0, as: UTF8.self)
         }
         return stride(from: 0, to: parts.count - 1, by: 2).map { (parts[$0], parts[$0 + 1]) }

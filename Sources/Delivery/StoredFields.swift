@@ -6,11 +6,11 @@ import RuleEngine
 /// as JSON (see `SQLiteDeliveryStore+Schema` and `+LateBound`).
 public enum StoredFields {
     public static func encodePairs(_ pairs: [(String, String)]) -> [UInt8] {
-        [UInt8](SQLiteDeliveryStore.encodePairs(pairs))
+        SQLiteDeliveryStore.encodePairs(pairs)
     }
 
     public static func decodePairs(_ bytes: [UInt8]) -> [(String, String)] {
-        SQLiteDeliveryStore.decodePairs(Data(bytes))
+        SQLiteDeliveryStore.decodePairs(bytes)
     }
 
     public static func encodeLateBound(_ r: LateBoundRequest?) -> [UInt8]? {
