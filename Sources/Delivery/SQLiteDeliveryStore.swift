@@ -141,8 +141,15 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                 let attempt = try RawStatement(
                     db.cachedStatement(
                         sql: """
-                            INSERT INTO attempt (delivery_id, n, started_at, duration, status, error, response)
+                            INSERT INTO attempt (delivery_seq, n, started_at, duration, status, error, response)
                             VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """))
+                // An outcome known by id only (no position).
+                let attemptByID = try RawStatement(
+                    db.cachedStatement(
+                        sql: """
+                            INSERT INTO attempt (delivery_seq, n, started_at, duration, status, error, response)
+                            SELECT seq, ?, ?, ?, ?, ?, ? FROM delivery WHERE id = ?
                             """))
                 for o in batch.outcomes {
                     let seen = Self.attemptsSeen(o)
@@ -162,15 +169,17 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                         try Self.noteUnblocked(o, db: db, into: &out)
                     }
                     if let a = o.attempt {
-                        attempt.reset()
-                        attempt.bind(1, o.id)
-                        attempt.bind(2, a.number)
-                        attempt.bind(3, a.startedAt)
-                        attempt.bind(4, a.durationSeconds)
-                        attempt.bind(5, a.status)
-                        attempt.bind(6, a.error)
-                        attempt.bind(7, bytes: a.response)
-                        try attempt.run(db)
+                        let (row, key): (RawStatement, Int32) = o.seq == nil ? (attemptByID, 7) : (attempt, 1)
+                        let first: Int32 = o.seq == nil ? 1 : 2
+                        row.reset()
+                        if let seq = o.seq { row.bind(key, seq) } else { row.bind(key, o.id) }
+                        row.bind(first, a.number)
+                        row.bind(first + 1, a.startedAt)
+                        row.bind(first + 2, a.durationSeconds)
+                        row.bind(first + 3, a.status)
+                        row.bind(first + 4, a.error)
+                        row.bind(first + 5, bytes: a.response)
+                        try row.run(db)
                     }
                 }
             }
@@ -284,7 +293,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                 return nil
             }
             let attempts = try Row.fetchAll(
-                db, sql: "SELECT * FROM attempt WHERE delivery_id = ? ORDER BY id", arguments: [id]
+                db, sql: "SELECT * FROM attempt WHERE delivery_seq = ? ORDER BY id", arguments: [found.seq]
             ).map { a in
                 Attempt(
                     number: a["n"], startedAt: a["started_at"], durationSeconds: a["duration"], status: a["status"],
