@@ -6,9 +6,10 @@ struct CommitLanding: Sendable {
     /// commit's transaction after its writes (nil: the loop reads it
     /// itself, `DeliveryStore.due`).
     var due: [String: [Delivery]]?
-    /// Targets whose full read saw every due delivery: until something
-    /// else becomes due, the commit's own inserts are all there is to load.
-    var exhausted: Set<String> = []
+    /// Per target whose refill read the queue: the last position the read
+    /// looked at, whether it saw every due delivery past where it began
+    /// (`exhausted`), and whether it began at the start (`full`).
+    var scanned: [String: (last: Int64?, exhausted: Bool, full: Bool)] = [:]
     /// Targets where a finished delivery left a pending one of its order
     /// key (`AppliedBatch.unblocked`); with `unblockedUnknown`, any target.
     var unblocked: Set<String> = []

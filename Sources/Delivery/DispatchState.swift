@@ -19,13 +19,16 @@ struct DispatchState {
     var committing: CommitFlight?
     /// After a failed commit, no commit is tried before this monotonic time.
     var commitRetryAt: Int64 = 0
-    /// SQLite: targets of which every due delivery is loaded, as last
-    /// read. Their refills need no read of the queue: what a commit inserts
-    /// is loaded from memory (`Dispatcher+Commit.swift`). Anything that can
-    /// make an older delivery due (a retry's time, a finished delivery's
-    /// successor, a full window, an admin change, and once a second
-    /// regardless) takes a target out.
-    var caughtUp: Set<String> = []
+    /// SQLite: per target, how much of its due deliveries is known to be
+    /// loaded (`QueueMark`), as the last refill found. A refill then reads
+    /// only past that point, or nothing at all. Anything that can make an
+    /// older delivery due (a retry's time, a finished delivery's successor,
+    /// a full window, an admin change or a reload, and once a second
+    /// regardless) drops a target's mark: its next refill reads from the
+    /// start.
+    var marks: [String: QueueMark] = [:]
+    /// The highest queue position loaded per target.
+    var highestLoaded: [String: Int64] = [:]
     /// Something changed that may make more deliveries due.
     var dirty = true
     /// Targets with pending deliveries, as last read from the queue.
@@ -75,24 +78,29 @@ struct DispatchState {
     var hasUnwritten: Bool { !unwritten.isEmpty || !unwrittenWaiters.isEmpty }
 
     /// Loads deliveries read as due for `target`, in order, up to its
-    /// window; any already loaded is skipped. Returns false when some did
-    /// not fit.
+    /// window; any already loaded is skipped. Returns whether all fitted,
+    /// and the position of the last one loaded.
     @discardableResult
-    mutating func take(_ rows: [Delivery], target: String, window: Int) -> Bool {
+    mutating func take(_ rows: [Delivery], target: String, window: Int) -> (fitted: Bool, last: Int64?) {
         var count = loaded[target, default: 0]
         var fitted = true
+        var last: Int64?
         for d in rows {
             if let seq = d.seq, loadedSeqs.contains(seq) { continue }
             guard count < window else {
                 fitted = false
                 break
             }
-            if let seq = d.seq { loadedSeqs.insert(seq) }
+            if let seq = d.seq {
+                loadedSeqs.insert(seq)
+                last = seq
+                if seq > highestLoaded[target, default: 0] { highestLoaded[target] = seq }
+            }
             ready[target, default: []].append(d)
             count += 1
         }
         loaded[target] = count
-        return fitted
+        return (fitted, last)
     }
 
     mutating func unload(_ d: Delivery) {

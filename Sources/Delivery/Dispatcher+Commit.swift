@@ -17,18 +17,27 @@ extension Dispatcher {
         let sqlite = stop ? nil : store as? SQLiteDeliveryStore
         let wantsRead = sqlite != nil && (s.dirty || !s.unwritten.inserts.isEmpty)
         guard s.hasUnwritten || wantsRead else { return }
-        let plan: [SQLiteDeliveryStore.Refill] =
-            wantsRead
-            ? refillPlan(&s, nowMono: nowMono, targets: targets).map { ($0.target, $0.limit, !s.caughtUp.contains($0.target)) }
-            : []
+        var plan: [SQLiteDeliveryStore.Refill] = []
+        if wantsRead {
+            for (name, limit) in refillPlan(&s, nowMono: nowMono, targets: targets) {
+                switch s.marks[name] {
+                case .all: plan.append((name, limit, .all))
+                // Nothing past the mark is loaded: a window's worth is enough.
+                case .upTo(let seq): plan.append((name, window(of: name, targets: targets), .upTo(seq)))
+                case nil: plan.append((name, limit, nil))
+                }
+            }
+        }
         if sqlite != nil {
             s.dirty = false
-            // New deliveries of a target not refilled now are left in the
-            // queue: a later refill must read it.
+            // New deliveries of a target that holds everything due but is
+            // not refilled now stay in the queue, past what it holds.
             let refilled = Set(plan.map(\.target))
-            for d in s.unwritten.inserts where !refilled.contains(d.target) { s.caughtUp.remove(d.target) }
+            for d in s.unwritten.inserts where s.marks[d.target] == .all && !refilled.contains(d.target) {
+                s.marks[d.target] = .upTo(s.highestLoaded[d.target, default: 0])
+            }
         }
-        let probeSuccessors = !s.caughtUp.isEmpty
+        let probeSuccessors = !s.marks.isEmpty
         let flight = CommitFlight(batch: s.unwritten, waited: s.unwrittenWaited, waiters: s.unwrittenWaiters)
         s.unwritten = StoreBatch()
         s.unwrittenWaited = []
@@ -76,21 +85,15 @@ extension Dispatcher {
                 s.storeFailing = false
                 logger.notice("the delivery queue is writable again")
             }
-            if result.unblockedUnknown {
-                s.caughtUp = []
-            } else {
-                s.caughtUp.subtract(result.unblocked)
-            }
-            if !result.unblocked.isEmpty || result.unblockedUnknown { s.dirty = true }
             if let due = result.due {
-                for (name, rows) in due {
-                    if s.take(rows, target: name, window: window(of: name, targets: targets)) {
-                        if result.exhausted.contains(name) { s.caughtUp.insert(name) }
-                    } else {
-                        s.caughtUp.remove(name)
-                    }
-                }
+                for (name, rows) in due { land(rows, target: name, result, &s, targets: targets) }
             } else if !flight.batch.isEmpty {
+                s.dirty = true
+            }
+            // A finished delivery's successor may now be due behind a mark.
+            let unblocked = result.unblockedUnknown ? Set(s.marks.keys) : result.unblocked
+            for name in unblocked where s.marks[name] != nil && result.scanned[name]?.full != true {
+                s.marks[name] = nil
                 s.dirty = true
             }
         case .failure(let error) where error is CancellationError:
@@ -107,11 +110,38 @@ extension Dispatcher {
             s.unwritten.callVars = flight.batch.callVars + s.unwritten.callVars
             s.commitRetryAt = nowMono + 1_000_000_000
             s.dirty = true
-            s.caughtUp = []
+            s.marks = [:]
             if !s.storeFailing {
                 s.storeFailing = true
                 logger.error("cannot write the delivery queue; retrying every second", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Loads one target's refill and moves its mark to what the refill
+    /// found: everything due (a read that saw all), everything up to the
+    /// last position read (all of it loaded), or up to the last one loaded
+    /// (the window is full).
+    private func land(
+        _ rows: [Delivery], target name: String, _ result: CommitLanding, _ s: inout DispatchState,
+        targets: [String: Target]
+    ) {
+        let (fitted, lastTaken) = s.take(rows, target: name, window: window(of: name, targets: targets))
+        let read = result.scanned[name]
+        if fitted {
+            // From the commit's own inserts (no read): `.all` stays.
+            guard let read else { return }
+            if read.exhausted {
+                s.marks[name] = .all
+            } else if let last = read.last {
+                s.marks[name] = .upTo(last)
+            } else {
+                s.marks[name] = nil
+            }
+        } else if let lastTaken {
+            s.marks[name] = .upTo(lastTaken)
+        } else if s.marks[name] == .all {
+            s.marks[name] = .upTo(s.highestLoaded[name, default: 0])
         }
     }
 

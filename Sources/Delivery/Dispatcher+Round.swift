@@ -41,11 +41,11 @@ extension Dispatcher {
         if let due = s.nextDue, due <= nowEpoch {
             s.nextDue = nil
             s.dirty = true
-            s.caughtUp = []
+            s.marks = [:]
         }
         if queueTouched.exchange(false, ordering: .relaxed) {
             s.dirty = true
-            s.caughtUp = []
+            s.marks = [:]
         }
         // A store without a combined commit and read (PostgreSQL, memory):
         // the refill is read here, between commits.
@@ -134,7 +134,7 @@ extension Dispatcher {
         s.dirty = true
         // Once a second every target's refill reads the queue, whatever
         // else changed it.
-        s.caughtUp = []
+        s.marks = [:]
         do {
             s.pendingTargets = Set(try await store.pendingTargets())
             s.nextDue = try await store.nextDue(after: nowEpoch)
@@ -210,7 +210,7 @@ extension Dispatcher {
             guard let target = targets[name] else {
                 for d in list { s.unload(d) }
                 s.ready[name] = nil
-                s.caughtUp.remove(name)
+                s.marks[name] = nil
                 continue
             }
             var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)

@@ -1,16 +1,18 @@
 import GRDB
 
 extension SQLiteDeliveryStore {
-    /// One target's refill read in a commit's transaction: `full` reads
-    /// what is due (up to `limit`, past the ones the caller holds); else
-    /// only the batch's own inserts that may go at once are handed back,
-    /// because the caller holds everything else of the target that is due.
-    typealias Refill = (target: String, limit: Int, full: Bool)
+    /// One target's refill in a commit's transaction, by what the caller
+    /// holds of it: nothing known (nil) reads what is due from the start
+    /// (up to `limit`, past the ones the caller holds); `.upTo(seq)` reads
+    /// past that position only; `.all` reads nothing and hands back the
+    /// batch's own inserts that may go at once.
+    typealias Refill = (target: String, limit: Int, holding: QueueMark?)
 
     /// Commits `batch` and, in the same transaction, reads each of
     /// `refills`: one trip to the writer instead of a commit and then a
-    /// read, and a new request is sent from what was just written, not
-    /// read back (the dispatcher's commit, `Dispatcher+Commit.swift`).
+    /// read, and while the caller holds everything due, a new request is
+    /// sent from what was just written, not read back (the dispatcher's
+    /// commit, `Dispatcher+Commit.swift`).
     ///
     /// With `probeSuccessors` each delivery that finished is looked at for
     /// a pending one of its order key (`CommitLanding.unblocked`).
@@ -20,19 +22,21 @@ extension SQLiteDeliveryStore {
         do {
             let result = try await pool.write { db -> CommitLanding in
                 var applied = AppliedBatch()
-                let fresh = Set(refills.filter { !$0.full }.map(\.target))
+                let fresh = Set(refills.filter { $0.holding == .all }.map(\.target))
                 try self.apply(batch, to: db, fresh: fresh, probeSuccessors: probeSuccessors, into: &applied)
                 var landing = CommitLanding(skipped: applied.skipped, due: [:])
                 landing.unblocked = applied.unblocked
                 landing.unblockedUnknown = applied.unblockedUnknown
                 for r in refills {
-                    if r.full {
-                        let (rows, exhausted) = try Self.dueRead(
-                            db, target: r.target, now: now, limit: r.limit, skipping: skipping)
-                        landing.due?[r.target] = rows
-                        if exhausted { landing.exhausted.insert(r.target) }
-                    } else if let fresh = applied.fresh[r.target] {
-                        landing.due?[r.target] = fresh
+                    switch r.holding {
+                    case .all:
+                        if let fresh = applied.fresh[r.target] { landing.due?[r.target] = fresh }
+                    case let from:
+                        let after: Int64? = if case .upTo(let seq) = from { seq } else { nil }
+                        let read = try Self.dueRead(
+                            db, target: r.target, now: now, limit: r.limit, after: after, skipping: skipping)
+                        landing.due?[r.target] = read.rows
+                        landing.scanned[r.target] = (read.last, read.exhausted, after == nil)
                     }
                 }
                 return landing

@@ -197,14 +197,16 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     }
 
     static func due(_ db: Database, target: String, now: Int64, limit: Int, skipping: Set<Int64>) throws -> [Delivery] {
-        try dueRead(db, target: target, now: now, limit: limit, skipping: skipping).rows
+        try dueRead(db, target: target, now: now, limit: limit, after: nil, skipping: skipping).rows
     }
 
-    /// What is due, and whether the read saw every due delivery of the
-    /// target (fewer than `limit`), the ones in `skipping` included.
+    /// What is due (past queue position `after`, when given); the last
+    /// position the read looked at; and whether it saw every due delivery
+    /// of the target there (fewer than `limit`), those in `skipping`
+    /// included.
     static func dueRead(
-        _ db: Database, target: String, now: Int64, limit: Int, skipping: Set<Int64>
-    ) throws -> (rows: [Delivery], exhausted: Bool) {
+        _ db: Database, target: String, now: Int64, limit: Int, after: Int64?, skipping: Set<Int64>
+    ) throws -> (rows: [Delivery], last: Int64?, exhausted: Bool) {
         do {
             // The positions first (from the indexes alone), then whole rows
             // only for deliveries the caller does not hold yet.
@@ -212,15 +214,16 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                 db.cachedStatement(
                     sql: """
                         SELECT d.seq FROM delivery AS d
-                        WHERE d.target = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                        WHERE d.target = ? AND d.status = 'pending' AND d.next_attempt_at <= ? AND d.seq > ?
                           AND NOT EXISTS (SELECT 1 FROM delivery AS p
                                           WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq)
                         ORDER BY d.seq LIMIT ?
-                        """), arguments: [target, now, limit]
+                        """), arguments: [target, now, after ?? Int64.min, limit]
             )
             let exhausted = all.count < limit
+            let last = all.last
             let seqs = all.filter { !skipping.contains($0) }
-            guard !seqs.isEmpty else { return ([], exhausted) }
+            guard !seqs.isEmpty else { return ([], last, exhausted) }
             // One cached statement read once per position, in order.
             let row = try RawStatement(db.cachedStatement(sql: "SELECT \(Self.columns) FROM delivery WHERE seq = ?"))
             var out: [Delivery] = []
@@ -233,7 +236,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                     row.rewind()
                 }
             }
-            return (out, exhausted)
+            return (out, last, exhausted)
         }
     }
 

@@ -15,10 +15,11 @@ import Testing
         var first = StoreBatch()
         first.inserts = [Delivery(request("a1", call: "a"), now: 1000)]
         let held = try await store.commit(
-            first, refills: [("crm", 10, true)], probeSuccessors: false, now: 1000, skipping: [])
+            first, refills: [("crm", 10, nil)], probeSuccessors: false, now: 1000, skipping: [])
         let a1 = try #require(held.due?["crm"]?.first)
         #expect(held.due?["crm"]?.map(\.id) == ["a1"])
-        #expect(held.exhausted == ["crm"], "fewer than 10 due: the read saw them all")
+        #expect(held.scanned["crm"]?.exhausted == true, "fewer than 10 due: the read saw them all")
+        #expect(held.scanned["crm"]?.full == true)
 
         var second = StoreBatch()
         second.inserts = [
@@ -26,12 +27,23 @@ import Testing
             Delivery(request("o1", target: "other", call: "c"), now: 1000),
         ]
         let due = try await store.commit(
-            second, refills: [("crm", 10, true), ("other", 10, true)], probeSuccessors: false, now: 1000,
+            second, refills: [("crm", 10, nil), ("other", 10, nil)], probeSuccessors: false, now: 1000,
             skipping: [try #require(a1.seq)]
         ).due
         #expect(due?["crm"]?.map(\.id) == ["b1"], "a2 waits behind a1 (same call); a1 is held by the caller")
         #expect(due?["other"]?.map(\.id) == ["o1"])
         #expect(try await store.due(target: "crm", now: 1000, limit: 10, skipping: [a1.seq!]).map(\.id) == ["b1"])
+
+        // Past a position only: b1 is held up to there; c1 and c2 are new.
+        var third = StoreBatch()
+        third.inserts = [Delivery(request("c1", call: "c"), now: 1000), Delivery(request("d1", call: "d"), now: 1000)]
+        let b1 = try #require(due?["crm"]?.first?.seq)
+        let past = try await store.commit(
+            third, refills: [("crm", 1, .upTo(b1))], probeSuccessors: false, now: 1000, skipping: [a1.seq!, b1])
+        #expect(past.due?["crm"]?.map(\.id) == ["c1"], "a2 is blocked; the read starts after b1 and stops at the limit")
+        #expect(past.scanned["crm"]?.full == false)
+        #expect(past.scanned["crm"]?.exhausted == false, "d1 is past the limit")
+        #expect(past.scanned["crm"]?.last == past.due?["crm"]?.first?.seq)
     }
 
     @Test func aFreshRefillHandsBackTheInsertsThatMayGoWithTheirPositions() async throws {
@@ -40,7 +52,7 @@ import Testing
         var first = StoreBatch()
         first.inserts = [Delivery(request("a1", call: "a"), now: 1000)]
         let a1 = try #require(
-            try await store.commit(first, refills: [("crm", 10, true)], probeSuccessors: false, now: 1000, skipping: [])
+            try await store.commit(first, refills: [("crm", 10, nil)], probeSuccessors: false, now: 1000, skipping: [])
                 .due?["crm"]?.first)
 
         var second = StoreBatch()
@@ -50,12 +62,12 @@ import Testing
             Delivery(request("o1", target: "other", call: "c"), now: 1000),
         ]
         let landing = try await store.commit(
-            second, refills: [("crm", 10, false)], probeSuccessors: false, now: 1000, skipping: [a1.seq!])
+            second, refills: [("crm", 10, .all)], probeSuccessors: false, now: 1000, skipping: [a1.seq!])
         let fresh = try #require(landing.due?["crm"])
         #expect(fresh.map(\.id) == ["b1"], "a2 waits behind a1, b2 behind b1; a1 again is a duplicate")
         #expect(landing.skipped == 1)
         #expect(landing.due?["other"] == nil, "no refill was asked for other")
-        #expect(landing.exhausted.isEmpty, "nothing was read")
+        #expect(landing.scanned.isEmpty, "nothing was read")
         let stored = try await store.due(target: "crm", now: 1000, limit: 10, skipping: [a1.seq!])
         #expect(fresh.map(\.seq) == stored.map(\.seq), "the positions are those written")
     }
@@ -69,7 +81,7 @@ import Testing
             Delivery(request("b1", call: "b"), now: 1000),
         ]
         let rows = try #require(
-            try await store.commit(first, refills: [("crm", 10, true)], probeSuccessors: false, now: 1000, skipping: [])
+            try await store.commit(first, refills: [("crm", 10, nil)], probeSuccessors: false, now: 1000, skipping: [])
                 .due?["crm"])
         #expect(rows.map(\.id) == ["a1", "b1"])
 

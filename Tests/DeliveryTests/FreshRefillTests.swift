@@ -8,10 +8,12 @@ import Testing
 
 /// With SQLite, once every due delivery of a target is loaded, new
 /// requests are sent from what the commit wrote, without reading the queue
-/// back. These tests hold the clock still (no once-a-second rescan) and
-/// check that nothing waits for that rescan: a call's next request once
-/// the one before it finished, the requests that did not fit the window,
-/// a retry when it is due, and that nothing goes out twice.
+/// back; with a backlog, refills read only past what was read before.
+/// These tests hold the clock still (no once-a-second rescan) and check
+/// that nothing waits for that rescan: a call's next request once the one
+/// before it finished (also when later reads went past it), the requests
+/// that did not fit the window, a retry when it is due, and that nothing
+/// goes out twice.
 @Suite struct FreshRefillTests {
     final class Rig {
         let time = ManualClock()
@@ -71,7 +73,7 @@ import Testing
         #expect(first.map(\.id) == ["x1"])
         first[0].respond(204)
         await rig.rounds(limit: 3)
-        #expect(rig.state.caughtUp.contains("crm"))
+        #expect(rig.state.marks["crm"] == .all)
         return rig
     }
 
@@ -80,7 +82,7 @@ import Testing
         try await rig.enqueue([("a1", "a"), ("a2", "a"), ("b1", "b")])
         let first = await rig.rounds { $0.count == 2 }
         #expect(first.map(\.id) == ["a1", "b1"], "a2 waits for a1")
-        #expect(rig.state.caughtUp.contains("crm"), "sent from the commit, not read back")
+        #expect(rig.state.marks["crm"] == .all, "sent from the commit, not read back")
         first[0].respond(204)
         let next = await rig.rounds { $0.count == 1 }
         #expect(next.map(\.id) == ["a2"], "a1's outcome let a2 go without the once-a-second rescan")
@@ -103,6 +105,39 @@ import Testing
         }
         #expect(answered == 50, "all 50 went out with the clock held still")
         #expect(Set(rig.sent).count == rig.sent.count, "nothing went out twice")
+    }
+
+    @Test func aBlockedRequestBehindLaterReadsGoesOutWhenItsCallMovesOn() async throws {
+        let rig = try await caughtUpRig()
+        // a1 first, a2 (same call) early in a backlog larger than the
+        // window (32): reads go on past a2 while a1 is unanswered.
+        var items: [(id: String, call: String)] = [("a1", "a")]
+        items += (0..<10).map { ("m\($0)", "m\($0)") }
+        items.append(("a2", "a"))
+        items += (10..<100).map { ("m\($0)", "m\($0)") }
+        try await rig.enqueue(items)
+        var a1: FakeSender.Sent?
+        var sawMark = false
+        var answered = 0
+        while answered < 102 {
+            let batch = await rig.rounds { !$0.isEmpty }
+            if batch.isEmpty { break }
+            for r in batch {
+                if r.id == "a1" { a1 = r } else { r.respond(204) }
+            }
+            answered += batch.filter { $0.id != "a1" }.count
+            if case .upTo = rig.state.marks["crm"], let a1, !sawMark {
+                // The refills read past a position, a2 behind it.
+                sawMark = true
+                a1.respond(204)
+                answered += 1
+            }
+        }
+        #expect(sawMark, "the backlog was read past a position, not from the start each time")
+        #expect(answered == 102, "all went out with the clock held still, a2 after a1")
+        #expect(Set(rig.sent).count == rig.sent.count, "nothing went out twice")
+        let order = rig.sent.filter { $0 == "a1" || $0 == "a2" }
+        #expect(order == ["a1", "a2"])
     }
 
     @Test func aRetryGoesOutWhenDue() async throws {
