@@ -8,4 +8,6 @@ struct CommitFlight {
     var waited: [Range<Int>]
     /// `submit` and `flush` callers, answered when the commit lands.
     var waiters: [CheckedContinuation<Void, any Error>]
+    /// `DispatchState.marksEpoch` when the commit was planned.
+    var marksEpoch: Int
 }

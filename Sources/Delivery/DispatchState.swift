@@ -23,10 +23,13 @@ struct DispatchState {
     /// loaded (`QueueMark`), as the last refill found. A refill then reads
     /// only past that point, or nothing at all. Anything that can make an
     /// older delivery due (a retry's time, a finished delivery's successor,
-    /// a full window, an admin change or a reload, and once a second
-    /// regardless) drops a target's mark: its next refill reads from the
-    /// start.
-    var marks: [String: QueueMark] = [:]
+    /// an attempt cut off, an admin change or a reload, and once a second
+    /// regardless) drops a target's mark (`dropMarks`): its next refill
+    /// reads from the start.
+    private(set) var marks: [String: QueueMark] = [:]
+    /// Counts the drops: a commit planned before one sets no marks when it
+    /// lands (what it read may predate what made older deliveries due).
+    private(set) var marksEpoch = 0
     /// The highest queue position loaded per target.
     var highestLoaded: [String: Int64] = [:]
     /// Something changed that may make more deliveries due.
@@ -64,6 +67,17 @@ struct DispatchState {
     /// loaded again (a retry, a `queue retry`).
     mutating func committed(_ batch: StoreBatch) {
         for o in batch.outcomes { if let seq = o.seq { loadedSeqs.remove(seq) } }
+    }
+
+    /// Forgets what is known to be loaded, of `target` or of all.
+    mutating func dropMarks(_ target: String? = nil) {
+        marksEpoch += 1
+        if let target { marks[target] = nil } else { marks = [:] }
+    }
+
+    /// Records what a refill found (`Dispatcher+Commit.swift`).
+    mutating func setMark(_ mark: QueueMark?, _ target: String) {
+        marks[target] = mark
     }
 
     /// Takes what the inbox handed over into the next commit.

@@ -34,17 +34,20 @@ extension Dispatcher {
             // not refilled now stay in the queue, past what it holds.
             let refilled = Set(plan.map(\.target))
             for d in s.unwritten.inserts where s.marks[d.target] == .all && !refilled.contains(d.target) {
-                s.marks[d.target] = .upTo(s.highestLoaded[d.target, default: 0])
+                s.setMark(.upTo(s.highestLoaded[d.target, default: 0]), d.target)
             }
         }
         let probeSuccessors = !s.marks.isEmpty
-        let flight = CommitFlight(batch: s.unwritten, waited: s.unwrittenWaited, waiters: s.unwrittenWaiters)
+        let flight = CommitFlight(
+            batch: s.unwritten, waited: s.unwrittenWaited, waiters: s.unwrittenWaiters, marksEpoch: s.marksEpoch)
         s.unwritten = StoreBatch()
         s.unwrittenWaited = []
         s.unwrittenWaiters = []
         s.committing = flight
         let batch = flight.batch
-        let skipping = s.loadedSeqs
+        // Deliveries whose outcomes this batch writes are no longer held
+        // once it is written: a retry due at once is read with it.
+        let skipping = s.loadedSeqs.subtracting(batch.outcomes.lazy.compactMap(\.seq))
         let store = store
         group.addTask {
             let landing: Result<CommitLanding, any Error>
@@ -86,14 +89,15 @@ extension Dispatcher {
                 logger.notice("the delivery queue is writable again")
             }
             if let due = result.due {
-                for (name, rows) in due { land(rows, target: name, result, &s, targets: targets) }
+                let stale = flight.marksEpoch != s.marksEpoch
+                for (name, rows) in due { land(rows, target: name, result, &s, targets: targets, stale: stale) }
             } else if !flight.batch.isEmpty {
                 s.dirty = true
             }
             // A finished delivery's successor may now be due behind a mark.
             let unblocked = result.unblockedUnknown ? Set(s.marks.keys) : result.unblocked
             for name in unblocked where s.marks[name] != nil && result.scanned[name]?.full != true {
-                s.marks[name] = nil
+                s.dropMarks(name)
                 s.dirty = true
             }
         case .failure(let error) where error is CancellationError:
@@ -110,7 +114,7 @@ extension Dispatcher {
             s.unwritten.callVars = flight.batch.callVars + s.unwritten.callVars
             s.commitRetryAt = nowMono + 1_000_000_000
             s.dirty = true
-            s.marks = [:]
+            s.dropMarks()
             if !s.storeFailing {
                 s.storeFailing = true
                 logger.error("cannot write the delivery queue; retrying every second", metadata: ["error": "\(error)"])
@@ -122,26 +126,31 @@ extension Dispatcher {
     /// found: everything due (a read that saw all), everything up to the
     /// last position read (all of it loaded), or up to the last one loaded
     /// (the window is full).
+    /// A `stale` commit was planned before marks were dropped: it sets
+    /// none, and the next refill reads from the start.
     private func land(
         _ rows: [Delivery], target name: String, _ result: CommitLanding, _ s: inout DispatchState,
-        targets: [String: Target]
+        targets: [String: Target], stale: Bool
     ) {
         let (fitted, lastTaken) = s.take(rows, target: name, window: window(of: name, targets: targets))
         let read = result.scanned[name]
-        if fitted {
+        if stale {
+            s.setMark(nil, name)
+            s.dirty = true
+        } else if fitted {
             // From the commit's own inserts (no read): `.all` stays.
             guard let read else { return }
             if read.exhausted {
-                s.marks[name] = .all
+                s.setMark(.all, name)
             } else if let last = read.last {
-                s.marks[name] = .upTo(last)
+                s.setMark(.upTo(last), name)
             } else {
-                s.marks[name] = nil
+                s.setMark(nil, name)
             }
         } else if let lastTaken {
-            s.marks[name] = .upTo(lastTaken)
+            s.setMark(.upTo(lastTaken), name)
         } else if s.marks[name] == .all {
-            s.marks[name] = .upTo(s.highestLoaded[name, default: 0])
+            s.setMark(.upTo(s.highestLoaded[name, default: 0]), name)
         }
     }
 

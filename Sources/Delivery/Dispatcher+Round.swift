@@ -24,12 +24,14 @@ extension Dispatcher {
         let nowEpoch = epochMillis()
         let nowMono = monotonic()
         let current = targets.withLock { $0 }
+        // Held first: a failed commit goes back in front of these, and a
+        // cancelled one leaves their callers to be answered by `run`.
+        s.hold(inserts, waited: waited, waiters: waiters)
         if let landed {
             land(landed, &s, nowMono: nowMono, targets: current)
             if s.done { return }
         }
         for f in finished { settle(f, &s, nowEpoch: nowEpoch, nowMono: nowMono, targets: current) }
-        s.hold(inserts, waited: waited, waiters: waiters)
 
         if stop {
             drainForShutdown(&s, group: &group, nowEpoch: nowEpoch, nowMono: nowMono, targets: current)
@@ -41,11 +43,11 @@ extension Dispatcher {
         if let due = s.nextDue, due <= nowEpoch {
             s.nextDue = nil
             s.dirty = true
-            s.marks = [:]
+            s.dropMarks()
         }
         if queueTouched.exchange(false, ordering: .relaxed) {
             s.dirty = true
-            s.marks = [:]
+            s.dropMarks()
         }
         // A store without a combined commit and read (PostgreSQL, memory):
         // the refill is read here, between commits.
@@ -107,7 +109,18 @@ extension Dispatcher {
             }
         }
         launchCommit(&s, group: &group, nowEpoch: nowEpoch, nowMono: nowMono, targets: targets, stop: true)
-        if s.inFlight == 0, s.committing == nil, !s.hasUnwritten || s.storeFailing {
+        // A queue that cannot be written is tried every second until the
+        // grace period ends; what is still unwritten then is lost.
+        let givingUp = s.storeFailing && nowMono >= (s.stopDeadline ?? nowMono)
+        if s.inFlight == 0, s.committing == nil, !s.hasUnwritten || givingUp {
+            if !s.unwritten.isEmpty {
+                logger.error(
+                    "the delivery queue could not be written before shutdown; requests and results not written are lost",
+                    metadata: [
+                        "requests": "\(s.unwritten.inserts.count)", "results": "\(s.unwritten.outcomes.count)",
+                        "hint": "the requests whose results were lost are sent again at the next start",
+                    ])
+            }
             for w in s.unwrittenWaiters { w.resume(throwing: SubmitError.stopping) }
             s.unwrittenWaiters = []
             s.done = true
@@ -134,10 +147,13 @@ extension Dispatcher {
         s.dirty = true
         // Once a second every target's refill reads the queue, whatever
         // else changed it.
-        s.marks = [:]
+        s.dropMarks()
         do {
             s.pendingTargets = Set(try await store.pendingTargets())
-            s.nextDue = try await store.nextDue(after: nowEpoch)
+            // Retry times settled but not yet committed are not in the
+            // store yet: the earlier of the two.
+            let stored = try await store.nextDue(after: nowEpoch)
+            s.nextDue = [stored, s.nextDue].compactMap { $0 }.min()
             if nowMono - s.lastCount >= 2_000_000_000 {
                 s.lastCount = nowMono
                 let counts = try await store.counts()
@@ -210,7 +226,7 @@ extension Dispatcher {
             guard let target = targets[name] else {
                 for d in list { s.unload(d) }
                 s.ready[name] = nil
-                s.marks[name] = nil
+                s.dropMarks(name)
                 continue
             }
             var gate = s.gates[name] ?? TargetGate(concurrency: target.concurrency, ratePerSecond: target.ratePerSecond)

@@ -104,7 +104,7 @@ extension Dispatcher {
         }
         if o.verdict == AttemptOutcome.Verdict.notAnAttempt {
             if let seq = d.seq { s.loadedSeqs.remove(seq) }
-            s.marks[d.target] = nil
+            s.dropMarks(d.target)
             log.info("attempt cancelled at shutdown; the delivery stays queued")
             return
         }
