@@ -66,7 +66,7 @@ extension Dispatcher {
             let wait = min(max(0, due &- nowEpoch), 86_400_000 * 3_650)
             wakeAt = min(wakeAt, nowMono + wait * 1_000_000)
         }
-        if s.storeFailing { wakeAt = min(wakeAt, s.commitRetryAt) }
+        if s.storeFailing && s.committing == nil { wakeAt = min(wakeAt, s.commitRetryAt) }
         setWake(wakeAt)
     }
 
@@ -135,7 +135,7 @@ extension Dispatcher {
             for cancel in inFlightHandles.withLock({ $0.takeAll() }) { cancel() }
         }
         var at = s.stopDeadline ?? nowMono
-        if s.storeFailing { at = min(at, s.commitRetryAt) }
+        if s.storeFailing && s.committing == nil { at = min(at, s.commitRetryAt) }
         setWake(at)
     }
 

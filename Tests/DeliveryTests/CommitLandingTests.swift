@@ -16,9 +16,11 @@ import Testing
     @Test func aCommitPlannedBeforeMarksWereDroppedSetsNone() throws {
         let rig = try DispatcherRig(targets: Self.targets)
         var s = DispatchState()
+        s.dirty = false
         s.committing = CommitFlight(batch: StoreBatch(), waited: [], waiters: [], marksEpoch: s.marksEpoch)
         // A retry became due while the commit ran.
         s.dropMarks()
+        s.dirty = false
         var landing = CommitLanding(skipped: 0, due: ["crm": []])
         landing.scanned["crm"] = (last: nil, exhausted: true, full: true)
         rig.dispatcher.land(.success(landing), &s, nowMono: 0, targets: rig.dispatcher.targets.withLock { $0 })
@@ -41,7 +43,7 @@ import Testing
         var s = rig.state
         await withDiscardingTaskGroup { group in await d.round(&s, group: &group) }
         #expect(s.done)
-        #expect(s.unwrittenWaiters.count == 1, "the submit handed in with the landing is kept for `run` to answer")
+        try #require(s.unwrittenWaiters.count == 1, "the submit handed in with the landing is kept for `run` to answer")
         for w in s.unwrittenWaiters { w.resume(throwing: Dispatcher.SubmitError.stopping) }
         await #expect(throws: Dispatcher.SubmitError.self) { try await submitted.value }
     }
@@ -61,5 +63,25 @@ import Testing
         await rig.round()
         #expect(rig.state.done)
         #expect(try await rig.row("e1") != nil, "the stream's request was written before the loop ended")
+    }
+
+    @Test func atShutdownAQueueThatStaysUnwritableIsGivenUpAfterTheGracePeriod() async throws {
+        let rig = try DispatcherRig(targets: Self.targets)
+        let d = rig.dispatcher
+        try await d.enqueue([request("e1")])
+        rig.store.failingCommits.store(true, ordering: .relaxed)
+        let flushed = Task { try await d.flush() }
+        while d.inbox.withLock({ $0.waiters.isEmpty }) { await Task.yield() }
+        d.stopping.store(true, ordering: .relaxed)
+        var rounds = 0
+        while !rig.state.done && rounds < 20 {
+            await rig.round()
+            rig.time.advance(by: .seconds(1))
+            rounds += 1
+        }
+        #expect(rig.state.done, "the loop ends once the grace period (10 s) is over")
+        #expect(rounds >= 10, "it was tried until then: \(rounds) rounds of a second")
+        await #expect(throws: Dispatcher.SubmitError.self) { try await flushed.value }
+        #expect(rig.store.commitCount == 0)
     }
 }
