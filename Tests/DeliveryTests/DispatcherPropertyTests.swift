@@ -13,17 +13,6 @@ import Testing
 /// after every earlier one of that call finished, and in the end each
 /// request is delivered exactly once.
 @Suite struct DispatcherPropertyTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let targets = """
         [target.crm]
         url = "http://127.0.0.1:9"
@@ -33,7 +22,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func invariantsHoldUnderARandomMix(seed: UInt64) async throws {
-        var rng = Rng(state: seed)
+        var rng = SeededRandom(seed: seed)
         let rig = try FreshRefillTests.Rig(Self.targets)
         var order: [String: [String]] = [:]  // call → ids in the order handed in
         var callOf: [String: String] = [:]
