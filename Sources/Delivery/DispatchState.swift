@@ -52,7 +52,7 @@ struct DispatchState {
     var orphanedTargets: Set<String> = []
 
     /// Loaded deliveries per target: four times its concurrency, at least
-    /// 32. Refills come with the rounds (commit, due read); with 2× P3 was
+    /// 32. Refills come with the group commits; with 2× P3 was
     /// 7-16 % lower, with 8× 6-7 % lower (docs/benchmarks.md).
     static func window(concurrency: Int) -> Int { max(32, 4 * concurrency) }
 
