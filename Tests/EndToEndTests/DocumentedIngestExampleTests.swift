@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// The HTTP ingest walk-through of docs/operations.md, run as written: its
-/// rule file, its `curl` body, and the callback it shows.
+/// rule file, its `curl` body, and the callback it shows, with its
+/// `Idempotency-Key`.
 @Suite struct DocumentedIngestExampleTests {
     /// The text between `start` and the next `end` in `text`.
     func between(_ text: String, _ start: String, _ end: String) throws -> String {
@@ -17,7 +18,8 @@ import Testing
             contentsOf: repositoryRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
         let rules = try between(doc, "cat > rules/ring.toml <<'TOML'\n", "\nTOML")
         let payload = try between(doc, "-H 'Content-Type: application/json' \\\n  -d '", "'")
-        let callback = try between(doc, "Idempotency-Key: 01…\n", "\n")
+        let documentedKey = try between(doc, "Idempotency-Key: ", "\n")
+        let callback = try between(doc, "Idempotency-Key: \(documentedKey)\n", "\n")
 
         let arrivals = Arrivals()
         let sink = try await TestHTTPServer.start { r in
@@ -36,5 +38,7 @@ import Testing
         let got = try JSONSerialization.jsonObject(with: Data(arrivals.on("/ring")[0].body.utf8)) as? NSDictionary
         let shown = try JSONSerialization.jsonObject(with: Data(callback.utf8)) as? NSDictionary
         #expect(got == shown)
+        // The id is derived from the request: the same on every run.
+        #expect(arrivals.on("/ring")[0].key == documentedKey)
     }
 }
