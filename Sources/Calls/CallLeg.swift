@@ -1,15 +1,31 @@
 /// One extension's view of one call, identified by (customer, uuid, extension).
 public struct CallLeg: Sendable, Hashable {
     public struct Key: Hashable, Sendable {
-        public var customer: String
-        public var uuid: String
-        public var `extension`: String
+        public let customer: String
+        public let uuid: String
+        public let `extension`: String
+        /// The three strings hashed once (with the process's seeded
+        /// `Hasher`, as a dictionary would): the tracker looks a key up two
+        /// or three times per event, each a hash of one integer instead of
+        /// three strings.
+        private let fingerprint: Int
 
         public init(customer: String, uuid: String, extension: String) {
             self.customer = customer
             self.uuid = uuid
             self.extension = `extension`
+            var h = Hasher()
+            h.combine(customer)
+            h.combine(uuid)
+            h.combine(`extension`)
+            fingerprint = h.finalize()
         }
+
+        public static func == (a: Key, b: Key) -> Bool {
+            a.fingerprint == b.fingerprint && a.uuid == b.uuid && a.extension == b.extension && a.customer == b.customer
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
     }
 
     public var key: Key

@@ -76,7 +76,7 @@ public struct CallEngine: Sendable {
         let c = EvaluationContext(
             box: box, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
             directoryName: { directory[$0] }, remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid])
-        let classification = rules.classify(c)
+        let classification = rules.classify(c, checks: box.classChecks)
         c.className = classification.name
         c.classification = classification
         var result = run(c, now: now)
@@ -105,7 +105,8 @@ public struct CallEngine: Sendable {
         // Rules are read in place through a pointer, never copied whole.
         rules.rules.withUnsafeBufferPointer { all in
             guard let first = all.baseAddress else { return }
-            for index in candidates {
+            let checks = box.ruleChecks
+            for index in candidates where checks[index].holds(c) {
                 guard apply(first + index, c, now: now, matched: &matched, requests: &requests, ringtone: &ringtone) else {
                     break
                 }
@@ -124,14 +125,13 @@ public struct CallEngine: Sendable {
             extensionNumber: c.extensionNumber, phase: c.phase.rawValue, rule: rule, action: action)
     }
 
-    /// One candidate rule: matches and renders; false when it matched and
-    /// stops the evaluation.
+    /// One matching rule: renders its requests; false when it stops the
+    /// evaluation.
     private func apply(
         _ rule: UnsafePointer<Rule>, _ c: EvaluationContext, now: EventTime, matched: inout [String],
         requests: inout [RenderedRequest],
         ringtone: inout String?
     ) -> Bool {
-        guard rule.pointee.when.holds(c) else { return true }
         matched.append(rule.pointee.name)
         if let r = rule.pointee.ringtone { ringtone = r }
         if !rule.pointee.webhooks.isEmpty || !rule.pointee.workflows.isEmpty {

@@ -15,14 +15,15 @@ public struct Classification: Sendable, Hashable {
 
 extension RuleSet {
     /// User classes in order, then the built-in `internal`, `anonymous`,
-    /// `external`. The first class whose `when` holds wins.
-    func classify(_ c: EvaluationContext) -> Classification {
+    /// `external`. The first class whose `when` holds wins; `checks` are
+    /// the classes' conditions (`RuleSetBox.classChecks`).
+    func classify(_ c: EvaluationContext, checks: [ConditionCheck?]) -> Classification {
         // Read in place through a pointer: a definition is never copied
         // whole (nor the set, into the closure).
         let ringtone = settings.ringtone
         let matched: Classification? = classes.withUnsafeBufferPointer { defs in
             guard let first = defs.baseAddress else { return nil }
-            for i in defs.indices where (first + i).pointee.when?.holds(c) == true {
+            for i in defs.indices where checks[i]?.holds(c) == true {
                 let def = first + i
                 return Classification(
                     name: def.pointee.name, ringtone: def.pointee.ringtone ?? ringtone, alertInfo: def.pointee.alertInfo)

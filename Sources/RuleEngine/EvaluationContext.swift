@@ -49,8 +49,10 @@ final class EvaluationContext {
     lazy var callee: PhoneNumber? = leg.map { party($0.callee, context: $0.calleeContext) }
 
     private func party(_ number: String, context: String?) -> PhoneNumber {
-        let isExtension = box.set.isInternal(number, context: context, customer: customer) || directoryName(number) != nil
-        return PhoneNumber(raw: number, isInternal: isExtension, settings: box.set.settings)
+        let isExtension =
+            PhoneNumber.isInternal(number, context: context, customer: customer, settings: box.settings)
+            || directoryName(number) != nil
+        return PhoneNumber(raw: number, isInternal: isExtension, settings: box.settings)
     }
     var remote: PhoneNumber? { leg?.direction == .outbound ? callee : caller }
     var local: PhoneNumber? { leg?.direction == .outbound ? caller : callee }

@@ -2,6 +2,20 @@
 /// `EvaluationContext` with one retain instead of copying the set's tables.
 final class RuleSetBox: Sendable {
     let set: RuleSet
+    /// The set's `[settings]`, read on every party's normalization: a
+    /// method called on `set` copied the whole set (every table retained)
+    /// to call it.
+    let settings: Settings
+    /// Each rule's `when`, by the rule's index in `set.rules`.
+    let ruleChecks: [ConditionCheck]
+    /// Each class's `when` (nil for a built-in class's settings), by the
+    /// class's index in `set.classes`.
+    let classChecks: [ConditionCheck?]
 
-    init(_ set: RuleSet) { self.set = set }
+    init(_ set: RuleSet) {
+        self.set = set
+        settings = set.settings
+        ruleChecks = set.rules.map { ConditionCheck($0.when) }
+        classChecks = set.classes.map { $0.when.map(ConditionCheck.init) }
+    }
 }
