@@ -106,29 +106,36 @@ public indirect enum JSONTemplate: Sendable {
         case .literal(let v): v.write(into: &out)
         case .string(let t):
             if let path = t.singleTag {
-                switch variables.value(at: path) {
-                case let b as Bool:
-                    out += b ? "true" : "false"
-                    return
-                case let i as Int:
-                    out += String(i)
-                    return
-                case let i as Int64:
-                    out += String(i)
-                    return
-                case let d as Double:
-                    JSONValue.double(d).write(into: &out)
-                    return
-                case .none:
-                    out += "null"
-                    return
-                case let text as String where t.isSoleTag:
-                    // What `t.render` gives, without looking the value up again.
-                    out += "\""
-                    out += Escaping.jsonEscape(t.escaping.escape(text))
-                    out += "\""
-                    return
-                default: break
+                let value = variables.value(at: path)
+                // Most values are text: tried first, so that a string does
+                // not fail four casts before it is found.
+                if let text = value as? String {
+                    if t.isSoleTag {
+                        // What `t.render` gives, without looking the value up again.
+                        out += "\""
+                        out += Escaping.jsonEscape(t.escaping.escape(text))
+                        out += "\""
+                        return
+                    }
+                } else {
+                    switch value {
+                    case let b as Bool:
+                        out += b ? "true" : "false"
+                        return
+                    case let i as Int:
+                        out += String(i)
+                        return
+                    case let i as Int64:
+                        out += String(i)
+                        return
+                    case let d as Double:
+                        JSONValue.double(d).write(into: &out)
+                        return
+                    case .none:
+                        out += "null"
+                        return
+                    default: break
+                    }
                 }
             }
             out += "\""
