@@ -221,11 +221,13 @@ extension Dispatcher {
         _ s: inout DispatchState, group: inout DiscardingTaskGroup, nowMono: Int64, targets: [String: Target],
         wakeAt: inout Int64
     ) {
-        for name in s.ready.keys {
-            guard var list = s.ready[name], !list.isEmpty else { continue }
+        // Each list is taken out of the table while it is worked on: with a
+        // second reference left in the table, `removeFirst` copied the
+        // rest of the list (every delivery retained) each round.
+        for name in Array(s.ready.keys) {
+            guard var list = s.ready.removeValue(forKey: name), !list.isEmpty else { continue }
             guard let target = targets[name] else {
                 for d in list { s.unload(d) }
-                s.ready[name] = nil
                 s.dropMarks(name)
                 continue
             }
@@ -246,7 +248,7 @@ extension Dispatcher {
                 }
             }
             list.removeFirst(started)
-            s.ready[name] = list
+            if !list.isEmpty { s.ready[name] = list }
             s.gates[name] = gate
         }
     }
