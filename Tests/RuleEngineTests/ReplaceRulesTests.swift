@@ -7,10 +7,14 @@ import Testing
 /// set's shared box), and calls in progress keep their state.
 @Suite("engine: replacing the rule set")
 struct ReplaceRulesTests {
-    static func set(vip: String, rule: String, on phase: String, when: String) throws -> RuleSet {
+    /// `extra` goes before the class and the rule, so that the two sets
+    /// differ in how many classes and rules they have and where.
+    static func set(vip: String, rule: String, on phase: String, when: String, extra: String = "") throws -> RuleSet {
         let text = """
             [settings]
             country_code = "49"
+
+            \(extra)
 
             [[class]]
             name = "vip"
@@ -47,7 +51,27 @@ struct ReplaceRulesTests {
         #expect(first.map(\.matchedRules) == [["vip-ring"]])
 
         let after = try Self.set(
-            vip: "+49301111111", rule: "external-end", on: "ended", when: "{ class = \"external\" }")
+            vip: "+49301111111", rule: "external-end", on: "ended", when: "{ class = \"external\" }",
+            extra: """
+                [[class]]
+                name = "partner"
+                when = { remote = "+49402222222" }
+
+                [[class]]
+                name = "supplier"
+                when = { remote = "+49403333333" }
+
+                [target.log]
+                url = "https://log.example.com/"
+
+                [[rule]]
+                name = "partner-ring"
+                on = ["incoming"]
+                when = { class = "partner" }
+                [[rule.webhook]]
+                target = "log"
+                json = { call = "{{call.id}}" }
+                """)
         e.replaceRules(after)
 
         // The same number is no longer a VIP, and the old rule is gone.
@@ -56,6 +80,12 @@ struct ReplaceRulesTests {
         #expect(second.map(\.matchedRules) == [[]])
         let vip = e.process(event("c3", "ring", from: "0301111111"), arrival: t, now: t)
         #expect(vip.map(\.classification?.name) == ["vip"])
+        let partner = e.process(event("c4", "ring", from: "0402222222"), arrival: t, now: t)
+        #expect(partner.map(\.classification?.name) == ["partner"])
+        #expect(partner.map(\.matchedRules) == [["partner-ring"]])
+        let supplier = e.process(event("c5", "ring", from: "0403333333"), arrival: t, now: t)
+        #expect(supplier.map(\.classification?.name) == ["supplier"])
+        #expect(supplier.map(\.matchedRules) == [[]])
 
         // The call that rang before the reload is still known: its hang-up
         // ends it, under the new rules.
