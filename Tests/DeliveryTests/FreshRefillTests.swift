@@ -152,4 +152,28 @@ import Testing
         #expect(again.map(\.id) == ["r1"])
         #expect(again.first?.attempt == "2")
     }
+
+    /// A retry due at once is pending again in the very commit that writes
+    /// its outcome; that commit's refill must read it (the delivery is no
+    /// longer held once its outcome is written), or it waits for the
+    /// once-a-second rescan.
+    @Test func aRetryDueAtOnceIsReadByTheCommitThatWritesItsOutcome() async throws {
+        let rig = try await caughtUpRig(
+            """
+            [target.crm]
+            url = "http://127.0.0.1:9"
+            concurrency = 4
+            retry = { attempts = 3, initial = "0s", factor = 1.0, max = "0s" }
+            """)
+        try await rig.enqueue([("r1", "r")])
+        let first = await rig.rounds { $0.count == 1 }
+        #expect(first.map(\.id) == ["r1"])
+        first[0].respond(503, [("Retry-After", "0")])
+        let again = await rig.rounds { $0.count == 1 }
+        #expect(again.map(\.id) == ["r1"], "sent again with the clock held still")
+        #expect(again.first?.attempt == "2")
+        again.first?.respond(204)
+        await rig.rounds(limit: 3)
+        #expect(rig.sent == ["x1", "r1", "r1"], "twice, not more")
+    }
 }
