@@ -7,6 +7,17 @@ import Testing
 /// set's shared box), and calls in progress keep their state.
 @Suite("engine: replacing the rule set")
 struct ReplaceRulesTests {
+    /// A class matching one remote number.
+    static func classTable(_ name: String, remote: String) -> String {
+        "[[class]]\nname = \"\(name)\"\nwhen = { remote = \"\(remote)\" }\n"
+    }
+
+    /// A rule with one webhook to `target`.
+    static func ruleTable(_ name: String, on phase: String, when: String, target: String) -> String {
+        "[[rule]]\nname = \"\(name)\"\non = [\"\(phase)\"]\nwhen = \(when)\n"
+            + "[[rule.webhook]]\ntarget = \"\(target)\"\njson = { call = \"{{call.id}}\", class = \"{{class}}\" }\n"
+    }
+
     /// `extra` goes before the class and the rule, so that the two sets
     /// differ in how many classes and rules they have and where.
     static func set(vip: String, rule: String, on phase: String, when: String, extra: String = "") throws -> RuleSet {
@@ -14,23 +25,13 @@ struct ReplaceRulesTests {
             [settings]
             country_code = "49"
 
-            \(extra)
-
-            [[class]]
-            name = "vip"
-            when = { remote = "\(vip)" }
-
             [target.crm]
             url = "https://crm.example.com/api"
 
-            [[rule]]
-            name = "\(rule)"
-            on = ["\(phase)"]
-            when = \(when)
-            [[rule.webhook]]
-            target = "crm"
-            json = { call = "{{call.id}}", class = "{{class}}" }
-            """
+            [target.log]
+            url = "https://log.example.com/"
+
+            """ + extra + classTable("vip", remote: vip) + ruleTable(rule, on: phase, when: when, target: "crm")
         return try RuleLoader.load([RuleLoader.File(path: "t.toml", text: text)], environment: [:]).get()
     }
 
@@ -52,26 +53,8 @@ struct ReplaceRulesTests {
 
         let after = try Self.set(
             vip: "+49301111111", rule: "external-end", on: "ended", when: "{ class = \"external\" }",
-            extra: """
-                [[class]]
-                name = "partner"
-                when = { remote = "+49402222222" }
-
-                [[class]]
-                name = "supplier"
-                when = { remote = "+49403333333" }
-
-                [target.log]
-                url = "https://log.example.com/"
-
-                [[rule]]
-                name = "partner-ring"
-                on = ["incoming"]
-                when = { class = "partner" }
-                [[rule.webhook]]
-                target = "log"
-                json = { call = "{{call.id}}" }
-                """)
+            extra: Self.classTable("partner", remote: "+49402222222") + Self.classTable("supplier", remote: "+49403333333")
+                + Self.ruleTable("partner-ring", on: "incoming", when: "{ class = \"partner\" }", target: "log"))
         e.replaceRules(after)
 
         // The same number is no longer a VIP, and the old rule is gone.
