@@ -22,6 +22,7 @@ public struct SQLiteCheckpointer: Service {
     }
 
     public func run() async throws {
+        _ = SQLiteProcessSettings.memoryStatisticsOff
         var config = Configuration()
         config.busyMode = .timeout(1)
         config.label = "callhook.queue.checkpoint"

@@ -41,6 +41,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     public init(path: String, readOnly: Bool = false, checkpointsApart: Bool = false, clock: PipelineClock = .system) throws {
         self.path = path
         self.clock = clock
+        _ = SQLiteProcessSettings.memoryStatisticsOff
         if !readOnly { try Self.preparePrivateFiles(path: path) }
         var config = Configuration()
         config.busyMode = .timeout(5)
