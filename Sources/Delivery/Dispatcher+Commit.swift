@@ -17,17 +17,7 @@ extension Dispatcher {
         let sqlite = stop ? nil : store as? SQLiteDeliveryStore
         let wantsRead = sqlite != nil && (s.dirty || !s.unwritten.inserts.isEmpty)
         guard s.hasUnwritten || wantsRead else { return }
-        var plan: [SQLiteDeliveryStore.Refill] = []
-        if wantsRead {
-            for (name, limit) in refillPlan(&s, nowMono: nowMono, targets: targets) {
-                switch s.marks[name] {
-                case .all: plan.append((name, limit, .all))
-                // Nothing past the mark is loaded: a window's worth is enough.
-                case .upTo(let seq): plan.append((name, window(of: name, targets: targets), .upTo(seq)))
-                case nil: plan.append((name, limit, nil))
-                }
-            }
-        }
+        let plan = wantsRead ? commitRefills(&s, nowMono: nowMono, targets: targets) : []
         if sqlite != nil {
             s.dirty = false
             // New deliveries of a target that holds everything due but is
@@ -151,6 +141,22 @@ extension Dispatcher {
             s.setMark(.upTo(lastTaken), name)
         } else if s.marks[name] == .all {
             s.setMark(.upTo(s.highestLoaded[name, default: 0]), name)
+        }
+    }
+
+    /// What the next SQLite commit reads for each target that needs a
+    /// refill, by what its mark says is loaded: nothing (`.all`: the
+    /// commit's own inserts are all there is), the room left in the window
+    /// past the mark (nothing past it is loaded, so more would be decoded
+    /// and dropped: in the stream row that was half of every read), or from
+    /// the start, past what is held.
+    func commitRefills(_ s: inout DispatchState, nowMono: Int64, targets: [String: Target]) -> [SQLiteDeliveryStore.Refill] {
+        refillPlan(&s, nowMono: nowMono, targets: targets).map { name, limit in
+            switch s.marks[name] {
+            case .all: (name, limit, .all)
+            case .upTo(let seq): (name, max(1, window(of: name, targets: targets) - s.loaded[name, default: 0]), .upTo(seq))
+            case nil: (name, limit, nil)
+            }
         }
     }
 
