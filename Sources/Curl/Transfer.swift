@@ -134,18 +134,7 @@ final class Transfer: @unchecked Sendable {
         }
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        for (name, value) in request.headers {
-            // Header values are stripped of CR/LF by the renderer; this is the
-            // last guard so a request can never be split here.
-            // Control characters are single bytes in UTF-8 (every byte of a
-            // longer sequence is >= 0x80): dropping those bytes drops
-            // exactly those characters.
-            let clean =
-                value.utf8.allSatisfy(Self.isHeaderByte)
-                ? value : String(decoding: value.utf8.filter(Self.isHeaderByte), as: UTF8.self)
-            let line = clean.isEmpty ? "\(name);" : "\(name): \(clean)"
-            list = curl_slist_append(list, line)
-        }
+        for (name, value) in request.headers { list = Self.append(list, name: name, value: value) }
         // No "Expect: 100-continue" round trip for larger bodies.
         list = curl_slist_append(list, "Expect:")
         headerList = list
@@ -153,6 +142,40 @@ final class Transfer: @unchecked Sendable {
 
         if !ok {
             throw HTTPClientError(kind: .invalidRequest, message: "libcurl rejected an option of this request")
+        }
+    }
+
+    /// Appends the header line `name: value` (`name;` when the value is
+    /// empty: libcurl's form for sending a header with no value), built in
+    /// a temporary buffer rather than as a String (libcurl copies it).
+    ///
+    /// Header values are stripped of CR/LF by the renderer; this is the
+    /// last guard so a request can never be split here. Control characters
+    /// are single bytes in UTF-8 (every byte of a longer sequence is
+    /// >= 0x80): dropping those bytes drops exactly those characters.
+    static func append(
+        _ list: UnsafeMutablePointer<curl_slist>?, name: String, value: String
+    ) -> UnsafeMutablePointer<curl_slist>? {
+        let nameCount = name.utf8.count
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: nameCount + value.utf8.count + 3) { line in
+            var i = 0
+            for b in name.utf8 {
+                line[i] = CChar(bitPattern: b)
+                i += 1
+            }
+            line[i] = 0x3A  // ':'
+            line[i + 1] = 0x20
+            i += 2
+            for b in value.utf8 where isHeaderByte(b) {
+                line[i] = CChar(bitPattern: b)
+                i += 1
+            }
+            if i == nameCount + 2 {
+                line[nameCount] = 0x3B  // ';'
+                i = nameCount + 1
+            }
+            line[i] = 0
+            return curl_slist_append(list, line.baseAddress!)
         }
     }
 

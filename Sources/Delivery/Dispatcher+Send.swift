@@ -36,8 +36,10 @@ extension Dispatcher {
         var headers = d.headers
         var body = d.body
         if d.usesCallVars { (url, headers, body) = Self.fillCallVars(d, values: values) }
+        // The three below and a signature's three: one copy, not a regrowth.
+        headers.reserveCapacity(headers.count + 6)
         headers.append(("Idempotency-Key", d.id))
-        headers.append(("User-Agent", "callhook/\(version)"))
+        headers.append(("User-Agent", userAgent))
         headers.append(("X-Callhook-Attempt", String(attempt)))
         if let secret = target.signingSecret, !secret.isEmpty {
             let timestamp = clock.wallTime().epochSeconds

@@ -23,7 +23,8 @@ public final class Dispatcher: Service {
     let store: any DeliveryStore
     let sender: DeliverySender
     let logger: Logger
-    let version: String
+    /// `User-Agent` of every request: `callhook/VERSION`, made once.
+    let userAgent: String
     let targets: Mutex<[String: Target]>
     let inbox = Mutex(Inbox())
     let wakes: AsyncStream<Void>
@@ -111,7 +112,7 @@ public final class Dispatcher: Service {
         self.shutdownGrace = shutdownGrace
         self.sender = sender
         self.logger = logger
-        self.version = version
+        self.userAgent = "callhook/\(version)"
         self.targets = Mutex(targets)
         (wakes, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }

@@ -209,6 +209,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         _ db: Database, target: String, now: Int64, limit: Int, after: Int64?, skipping: Set<Int64>
     ) throws -> (rows: [Delivery], last: Int64?, exhausted: Bool) {
         do {
+            if let after { return try dueRows(db, target: target, now: now, limit: limit, after: after, skipping: skipping) }
             // The positions first (from the indexes alone), then whole rows
             // only for deliveries the caller does not hold yet.
             let all = try Int64.fetchAll(
@@ -239,6 +240,39 @@ public final class SQLiteDeliveryStore: DeliveryStore {
             }
             return (out, last, exhausted)
         }
+    }
+
+    /// `dueRead` past a position: the caller holds nothing there (a mark),
+    /// so whole rows are read in one pass, without looking each position
+    /// up a second time; one it does hold after all is read and dropped.
+    private static func dueRows(
+        _ db: Database, target: String, now: Int64, limit: Int, after: Int64, skipping: Set<Int64>
+    ) throws -> (rows: [Delivery], last: Int64?, exhausted: Bool) {
+        let read = try RawStatement(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(Self.columns) FROM delivery AS d
+                    WHERE d.target = ? AND d.status = 'pending' AND d.next_attempt_at <= ? AND d.seq > ?
+                      AND NOT EXISTS (SELECT 1 FROM delivery AS p
+                                      WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq)
+                    ORDER BY d.seq LIMIT ?
+                    """))
+        read.reset()
+        read.bind(1, target)
+        read.bind(2, now)
+        read.bind(3, after)
+        read.bind(4, limit)
+        var out: [Delivery] = []
+        out.reserveCapacity(max(0, min(limit, 4096)))
+        var seen = 0
+        var last: Int64?
+        while try read.next(db) {
+            seen += 1
+            let seq = read.int64(0)
+            last = seq
+            if !skipping.contains(seq) { out.append(Self.delivery(read)) }
+        }
+        return (out, last, seen < limit)
     }
 
     public func pendingTargets() async throws -> [String] {

@@ -171,6 +171,28 @@ struct HTTPClientTests {
         await server.stop()
     }
 
+    @Test("header lines: an empty value is sent empty, control characters are dropped, UTF-8 is kept")
+    func headerLines() async throws {
+        let server = try await TestHTTPServer.start { _ in CannedResponse(status: 204) }
+        let client = HTTPClient()
+        let r = try await client.execute(
+            HTTPRequest(
+                url: "\(server.base)/h",
+                headers: [
+                    ("X-Empty", ""), ("X-Only-Controls", "\r\n\u{7F}"), ("X-Tab", "a\tb"), ("X-Name", "Jürgen Müller"),
+                    ("X-Long", String(repeating: "v", count: 5000)),
+                ]))
+        #expect(r.status == 204)
+        let received = try #require(server.requests.first)
+        #expect(received.header("X-Empty") == "")
+        #expect(received.header("X-Only-Controls") == "")
+        #expect(received.header("X-Tab") == "a\tb")
+        #expect(received.header("X-Name") == "Jürgen Müller")
+        #expect(received.header("X-Long") == String(repeating: "v", count: 5000))
+        client.shutdown()
+        await server.stop()
+    }
+
     @Test("a streamed body arrives whole, in order")
     func streaming() async throws {
         let payload = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
