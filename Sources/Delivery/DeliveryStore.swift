@@ -40,6 +40,11 @@ public protocol DeliveryStore: Sendable {
     /// Number of deliveries by status.
     func counts() async throws -> [DeliveryStatus: Int]
 
+    /// Pending and dead deliveries: the queue-depth gauges, read every two
+    /// seconds by the dispatcher's loop. Never counts the delivered rows
+    /// that retention keeps (`counts()` reads them all).
+    func depth() async throws -> (pending: Int, dead: Int)
+
     /// Values captured so far for one call.
     func callVars(callID: String) async throws -> [String: String]
 
@@ -80,5 +85,11 @@ extension DeliveryStore {
     /// One instance: all of it.
     public func share(concurrency: Int, ratePerSecond: Double?) -> (concurrency: Int, ratePerSecond: Double?) {
         (concurrency, ratePerSecond)
+    }
+
+    /// From `counts()`, for a store where counting is cheap (in memory).
+    public func depth() async throws -> (pending: Int, dead: Int) {
+        let c = try await counts()
+        return (c[.pending] ?? 0, c[.dead] ?? 0)
     }
 }

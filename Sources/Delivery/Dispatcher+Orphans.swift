@@ -24,8 +24,14 @@ extension Dispatcher {
     }
 
     /// Sets `callhook_queue_depth{status="orphaned"}`.
+    /// Nothing is read while every target with pending deliveries (as the
+    /// last second's `pendingTargets` found) is defined: none is orphaned.
     func countOrphans(_ s: inout DispatchState) async {
         let known = Set(targets.withLock { $0.keys })
+        guard !s.pendingTargets.isSubset(of: known) else {
+            s.metrics.orphaned(0)
+            return
+        }
         guard let byTarget = try? await store.pendingCountsByTarget() else { return }
         s.metrics.orphaned(byTarget.filter { !known.contains($0.key) }.values.reduce(0, +))
     }

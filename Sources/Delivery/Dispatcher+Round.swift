@@ -156,9 +156,7 @@ extension Dispatcher {
             s.nextDue = [stored, s.nextDue].compactMap { $0 }.min()
             if nowMono - s.lastCount >= 2_000_000_000 {
                 s.lastCount = nowMono
-                let counts = try await store.counts()
-                let pending = counts[.pending] ?? 0
-                let dead = counts[.dead] ?? 0
+                let (pending, dead) = try await store.depth()
                 s.metrics.depth(pending: pending, dead: dead)
                 await countOrphans(&s)
                 stats.pendingCount.store(pending, ordering: .relaxed)

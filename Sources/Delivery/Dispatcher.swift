@@ -178,7 +178,7 @@ public final class Dispatcher: Service {
                 group.cancelAll()
             }
             self.closeInbox()
-            let left = (try? await store.counts())?[.pending] ?? 0
+            let left = (try? await store.depth())?.pending ?? 0
             if left > 0 {
                 logger.notice("stopped; deliveries stay queued for the next start", metadata: ["pending": "\(left)"])
             }

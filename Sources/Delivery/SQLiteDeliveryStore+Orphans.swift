@@ -5,7 +5,11 @@ extension SQLiteDeliveryStore {
         try await pool.read { db in
             var out: [String: Int] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT target, COUNT(*) AS n FROM delivery WHERE status = 'pending' GROUP BY target")
+                db,
+                sql: """
+                    SELECT target, COUNT(*) AS n FROM delivery INDEXED BY delivery_pending_by_target
+                    WHERE status = 'pending' GROUP BY target
+                    """)
             {
                 out[row["target"]] = row["n"]
             }

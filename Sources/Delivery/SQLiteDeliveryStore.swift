@@ -276,9 +276,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     }
 
     public func pendingTargets() async throws -> [String] {
-        try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT target FROM delivery WHERE status = 'pending'")
-        }
+        try await pool.read { db in try String.fetchAll(db, sql: Self.pendingTargetsSQL) }
     }
 
     public func nextDue(after now: Int64) async throws -> Int64? {

@@ -57,6 +57,19 @@ extension PostgresDeliveryStore {
         return out
     }
 
+    /// Pending and dead from the status index, without counting the
+    /// delivered rows retention keeps (`counts()` does).
+    public func depth() async throws -> (pending: Int, dead: Int) {
+        let rows = try await rows(
+            """
+            SELECT (SELECT COUNT(*) FROM delivery WHERE status = 'pending'),
+                   (SELECT COUNT(*) FROM delivery WHERE status = 'dead')
+            """)
+        guard let row = rows.first else { return (0, 0) }
+        let (pending, dead) = try row.decode((Int64, Int64).self)
+        return (Int(pending), Int(dead))
+    }
+
     public func pendingCountsByTarget() async throws -> [String: Int] {
         var out: [String: Int] = [:]
         for row in try await rows("SELECT target, COUNT(*) FROM delivery WHERE status = 'pending' GROUP BY target") {

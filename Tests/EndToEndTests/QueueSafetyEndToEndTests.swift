@@ -82,10 +82,14 @@ import Testing
         let dead = try RefusingPort()
         let port = dead.port
         let setup = try DaemonSetup(rules: rules(target: "crm", url: "http://127.0.0.1:\(port)/hook"))
-        let (sim, daemon, _) = try await setup.startAgainstSimulator(Script.rings(3, spacing: 10))
+        let (sim, daemon, httpPort) = try await setup.startAgainstSimulator(Script.rings(3, spacing: 10))
         defer {
             sim.signal(SIGKILL)
             daemon.signal(SIGKILL)
+        }
+        let orphaned = #"callhook_queue_depth{status="orphaned"}"#
+        @Sendable func orphanedGauge() async throws -> Double? {
+            metricValue(try await httpGet(httpPort, "/metrics").text, orphaned)
         }
         do {
             try await eventually("three deliveries retrying") {
@@ -109,6 +113,7 @@ import Testing
         try await Task.sleep(for: .seconds(1))
         let stats = try await setup.queue(["stats"]).stdout
         #expect(stats.contains("pending   3") && stats.contains("dead      0"), "\(stats)")
+        try await eventually("the orphaned gauge at 3") { try await orphanedGauge() == 3 }
 
         // The target comes back, now reachable: all three are delivered.
         dead.release()
@@ -121,5 +126,6 @@ import Testing
             try await setup.queue(["stats"]).stdout.contains("delivered 3")
         }
         #expect(receiver.requests.count == 3)
+        try await eventually("the orphaned gauge back at 0") { try await orphanedGauge() == 0 }
     }
 }

@@ -59,6 +59,21 @@ import Testing
         #expect(Set(try await store.pendingTargets()) == ["crm", "slack"])
     }
 
+    @Test(arguments: StoreKind.allCases) func depthCountsPendingAndDeadOnly(_ kind: StoreKind) async throws {
+        let (store, cleanup) = try await kind.make()
+        defer { cleanup() }
+        #expect(try await store.depth() == (0, 0))
+        try await store.commit(inserts((1...6).map { request("d\($0)", call: "c\($0)") }))
+        try await store.commit(outcome("d1", .delivered, attempts: 1, code: 204, finished: 100))
+        try await store.commit(outcome("d2", .delivered, attempts: 1, code: 204, finished: 100))
+        try await store.commit(outcome("d3", .dead, attempts: 1, code: 410, finished: 100))
+        try await store.commit(outcome("d4", .pending, attempts: 1, next: 500, code: 503))
+        let depth = try await store.depth()
+        #expect(depth == (3, 1), "d4 (a retry), d5 and d6 pending; d3 dead; the delivered two not counted")
+        let counts = try await store.counts()
+        #expect(counts[.pending] == depth.pending && counts[.dead] == depth.dead && counts[.delivered] == 2)
+    }
+
     @Test(arguments: StoreKind.allCases) func aRetryInBetweenWinsOverALateOutcome(_ kind: StoreKind) async throws {
         let (store, cleanup) = try await kind.make()
         defer { cleanup() }

@@ -1,0 +1,34 @@
+import GRDB
+
+extension SQLiteDeliveryStore {
+    /// Pending and dead, each a search of the status index: O(pending +
+    /// dead). `counts()` walks every row retention keeps; with a million
+    /// delivered rows that took 57 ms, every two seconds, while the
+    /// dispatcher's loop waited for it (docs/benchmarks.md).
+    public func depth() async throws -> (pending: Int, dead: Int) {
+        try await pool.read { db in
+            (try Int.fetchOne(db, sql: Self.depthSQL[0]) ?? 0, try Int.fetchOne(db, sql: Self.depthSQL[1]) ?? 0)
+        }
+    }
+
+    /// The targets with pending deliveries, read once a second: one step
+    /// of the pending-by-target index per target (a loose index scan), not
+    /// one per pending delivery. With 100,000 pending that is 0.05 ms
+    /// instead of 25 ms (`SELECT DISTINCT`, which SQLite answered through
+    /// the status index and a table read per row).
+    static let pendingTargetsSQL = """
+        WITH RECURSIVE t(target) AS (
+            SELECT (SELECT MIN(target) FROM delivery INDEXED BY delivery_pending_by_target WHERE status = 'pending')
+            UNION ALL
+            SELECT (SELECT MIN(target) FROM delivery INDEXED BY delivery_pending_by_target
+                    WHERE status = 'pending' AND target > t.target)
+            FROM t WHERE t.target IS NOT NULL)
+        SELECT target FROM t WHERE target IS NOT NULL
+        """
+
+    /// `depth()`'s two counts, pending and dead.
+    static let depthSQL = [
+        "SELECT COUNT(*) FROM delivery WHERE status = 'pending'",
+        "SELECT COUNT(*) FROM delivery WHERE status = 'dead'",
+    ]
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Delivery
+
+/// The queue-depth gauges are read every two seconds while the
+/// dispatcher's loop waits: each of their counts must search the status
+/// index for its own rows, not walk every row retention keeps.
+@Suite struct QueueDepthPlanTests {
+    @Test func depthSearchesTheStatusIndexInsteadOfScanningTheTable() async throws {
+        let (store, dir) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for sql in SQLiteDeliveryStore.depthSQL {
+            let plan = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+            }
+            #expect(plan.count == 1, "\(sql): \(plan)")
+            #expect(plan.allSatisfy { $0.hasPrefix("SEARCH") && $0.contains("status=?") }, "\(sql): \(plan)")
+        }
+        // What `counts()` does, for contrast: every row.
+        let counts = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")
+                .map { $0["detail"] as String }
+        }
+        #expect(counts.contains { $0.hasPrefix("SCAN") }, "\(counts)")
+    }
+
+    @Test func pendingTargetsStepsThroughThePendingIndexOncePerTarget() async throws {
+        let (store, dir) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteDeliveryStore.pendingTargetsSQL).map {
+                $0["detail"] as String
+            }
+        }
+        #expect(!plan.contains { $0.hasPrefix("SCAN delivery") }, "\(plan)")
+        #expect(plan.contains { $0.contains("USING INDEX delivery_pending_by_target (target>?)") }, "\(plan)")
+
+        #expect(try await store.pendingTargets().isEmpty)
+        var batch = StoreBatch()
+        batch.inserts = ["slack", "crm", "crm", "ticket", "", "zz"].enumerated().map { i, target in
+            Delivery(request("d\(i)", target: target, call: "c\(i)"), now: 1000)
+        }
+        try await store.commit(batch)
+        var done = StoreBatch()
+        done.outcomes = [
+            .init(
+                id: "d3", status: .delivered, attempts: 1, nextAttemptAt: 0, lastStatus: 204, lastError: nil, finishedAt: 1,
+                attempt: nil)
+        ]
+        try await store.commit(done)
+        #expect(try await store.pendingTargets() == ["", "crm", "slack", "zz"], "in order; the delivered one's target gone")
+    }
+}
