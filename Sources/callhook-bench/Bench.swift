@@ -83,12 +83,18 @@ struct Bench {
             try await EndToEndBench.latency(
                 callhook: callhook, rate: Int(args.count > 2 ? args[2] : "") ?? 1000,
                 seconds: Int(args.count > 3 ? args[3] : "") ?? 20)
+        case "latency-kept":
+            // P4 once the queue keeps what a week of retention keeps.
+            try await EndToEndBench.latency(
+                callhook: callhook, rate: Int(args.count > 2 ? args[2] : "") ?? 1000,
+                seconds: Int(args.count > 3 ? args[3] : "") ?? 20,
+                kept: Int(args.count > 4 ? args[4] : "") ?? 1_000_000)
         case "transport":
             try await transport(seconds: seconds)
         default:
             say(
                 "unknown mode \(args[1]); modes: table, engine, engine-profile, decoder, memory, ingest, lookup, agents, "
-                    + "transport, e2e, latency, postgres")
+                    + "transport, e2e, latency, latency-kept, postgres")
             exit(2)
         }
     }

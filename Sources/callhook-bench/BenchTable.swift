@@ -52,6 +52,12 @@ enum BenchTable {
                     ("P6-load", "RSS under P4 load", "≤ 100 MB"),
                 ]),
             Step(
+                mode: ["latency-kept", "1000", q ? "5" : "20", q ? "200000" : "1000000"],
+                covers: [
+                    ("P4-kept", "P4 with a week's delivered requests kept in the queue", "p50 ≤ 1 ms, p99 ≤ 5 ms"),
+                    ("P6-kept", "RSS under P4 load, the same queue", "≤ 100 MB"),
+                ]),
+            Step(
                 mode: ["e2e", q ? "20000" : "100000"],
                 covers: [
                     ("E2E-stream", "end to end: NFON stream → nginx", "≥ 0.5 × wrk (P8)"),
@@ -62,8 +68,8 @@ enum BenchTable {
     }
 
     static let order = [
-        "P1", "P2", "DEC", "CEIL", "P3", "P4", "P5", "P6-idle", "P6-load", "P6-1M", "BURST", "P7", "E2E-stream",
-        "E2E-ingest",
+        "P1", "P2", "DEC", "CEIL", "P3", "P4", "P4-kept", "P5", "P6-idle", "P6-load", "P6-kept", "P6-1M", "BURST", "P7",
+        "E2E-stream", "E2E-ingest",
     ]
 
     static func run(bench: String) throws {

@@ -27,7 +27,9 @@ enum StreamBench {
 
     /// Starts `callhook run` reading `feed`, with one rule firing a webhook
     /// to `targetURL` on each ring.
-    static func daemon(callhook: String, feed: NFONFeed, targetURL: String, target extra: String = "") async throws -> Daemon {
+    static func daemon(
+        callhook: String, feed: NFONFeed, targetURL: String, target extra: String = "", kept: Int = 0
+    ) async throws -> Daemon {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-stream-bench-\(getpid())-\(UUID())")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
         try """
@@ -56,6 +58,7 @@ enum StreamBench {
         account = "K1234"
         line_states = false
         """.write(to: dir.appendingPathComponent("callhook.toml"), atomically: true, encoding: .utf8)
+        try await RetainedQueue.fill(path: dir.appendingPathComponent("data/queue.sqlite").path, count: kept)
         let child = try AgentBench.Child(
             callhook, ["run", "--config", dir.appendingPathComponent("callhook.toml").path, "--listen", "127.0.0.1:0"], dir: dir)
         let err = try await child.waitFor("callhook running")
@@ -148,11 +151,13 @@ enum StreamBench {
 
     /// P4: events at `rate`/s for `seconds`; latencies in ms, sorted, and
     /// callhook's RSS (MB) at the end of the load.
-    static func latency(callhook: String, rate: Int, seconds: Int) async throws -> (samples: [Double], rssMB: Double) {
+    static func latency(
+        callhook: String, rate: Int, seconds: Int, kept: Int = 0
+    ) async throws -> (samples: [Double], rssMB: Double) {
         let feed = try NFONFeed()
         try await feed.start()
         defer { feed.stop() }
-        let d = try await daemon(callhook: callhook, feed: feed, targetURL: "http://127.0.0.1:\(feed.port)")
+        let d = try await daemon(callhook: callhook, feed: feed, targetURL: "http://127.0.0.1:\(feed.port)", kept: kept)
         let updated = ISO8601DateFormatter().string(from: Date())
         // Warm up: the stream connects and the first deliveries open the connections.
         for i in 0..<50 { feed.push(ByteBuffer(string: NFONFeed.ring(1_000_000 + i, prefix: "w", updated: updated))) }
