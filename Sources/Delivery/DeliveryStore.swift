@@ -72,9 +72,12 @@ public protocol DeliveryStore: Sendable {
     /// Deletes dead deliveries that died before `before` (all when nil).
     func purgeDead(before: Int64?) async throws -> Int
 
-    /// Deletes delivered and dead deliveries that finished before `before`,
-    /// and captured values not updated since; returns deliveries deleted.
-    func prune(before: Int64) async throws -> Int
+    /// Deletes at most `limit` delivered and dead deliveries that finished
+    /// before `before`, and at most `limit` captured values not updated
+    /// since; returns the deliveries deleted and whether more may be left
+    /// (either reached `limit`). The dispatcher prunes a chunk a second,
+    /// so retention never holds the queue for long.
+    func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool)
 
     /// This instance's part of a target's `concurrency` and `rate` when
     /// several instances share the queue (docs/delivery.md).
@@ -85,6 +88,18 @@ extension DeliveryStore {
     /// One instance: all of it.
     public func share(concurrency: Int, ratePerSecond: Double?) -> (concurrency: Int, ratePerSecond: Double?) {
         (concurrency, ratePerSecond)
+    }
+
+    /// Everything past retention at once (`prune(before:limit:)` until
+    /// nothing is left); returns the deliveries deleted.
+    @discardableResult
+    public func prune(before: Int64) async throws -> Int {
+        var total = 0
+        while true {
+            let chunk = try await prune(before: before, limit: 10_000)
+            total += chunk.deliveries
+            if !chunk.more { return total }
+        }
     }
 
     /// From `counts()`, for a store where counting is cheap (in memory).

@@ -42,6 +42,8 @@ struct DispatchState {
     var lastScan: Int64 = -(1 << 62)
     var lastCount: Int64 = -(1 << 62)
     var lastPrune: Int64 = -(1 << 62)
+    /// Deliveries removed so far by the retention pass under way (nil: none).
+    var pruned: Int?
     var storeFailing = false
     var stopDeadline: Int64?
     var cancelled = false

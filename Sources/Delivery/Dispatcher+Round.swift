@@ -162,11 +162,18 @@ extension Dispatcher {
                 stats.pendingCount.store(pending, ordering: .relaxed)
                 stats.deadInQueue.store(dead, ordering: .relaxed)
             }
-            if nowMono - s.lastPrune >= 3600 * 1_000_000_000 {
-                s.lastPrune = nowMono
+            // Hourly, a chunk a second until nothing is left: one delete of
+            // everything past retention held the queue's write lock (and
+            // this loop) for seconds after a long stop.
+            if s.pruned != nil || nowMono - s.lastPrune >= 3600 * 1_000_000_000 {
+                if s.pruned == nil { s.lastPrune = nowMono }
                 let keep = retention.components.seconds * 1000
-                let removed = try await store.prune(before: nowEpoch - keep)
-                if removed > 0 { logger.info("removed deliveries past retention", metadata: ["deliveries": "\(removed)"]) }
+                let chunk = try await store.prune(before: nowEpoch - keep, limit: Self.pruneChunk)
+                let removed = (s.pruned ?? 0) + chunk.deliveries
+                s.pruned = chunk.more ? removed : nil
+                if !chunk.more && removed > 0 {
+                    logger.info("removed deliveries past retention", metadata: ["deliveries": "\(removed)"])
+                }
             }
         } catch is CancellationError {
             return
@@ -174,6 +181,10 @@ extension Dispatcher {
             logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
         }
     }
+
+    /// Deliveries (and captured values) removed per second while a
+    /// retention pass runs: about 10 ms of the queue's time each.
+    static let pruneChunk = 1_000
 
     /// Loads due deliveries, per target up to its window (a store without
     /// a combined commit and read; SQLite reads them in its commits).

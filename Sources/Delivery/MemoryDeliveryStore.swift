@@ -184,7 +184,8 @@ public final class MemoryDeliveryStore: DeliveryStore {
         remove { $0.status == .dead && ($0.finishedAt ?? 0) < (before ?? .max) }
     }
 
-    public func prune(before: Int64) async throws -> Int {
+    /// In memory all at once: there is no write lock to hold up.
+    public func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool) {
         let n = remove { $0.status != .pending && ($0.finishedAt ?? 0) < before }
         state.withLock { s in
             for (call, vars) in s.callVars {
@@ -192,7 +193,7 @@ public final class MemoryDeliveryStore: DeliveryStore {
                 if s.callVars[call]?.isEmpty == true { s.callVars[call] = nil }
             }
         }
-        return n
+        return (n, false)
     }
 
     private func remove(where match: (Delivery) -> Bool) -> Int {

@@ -365,13 +365,18 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         }
     }
 
-    public func prune(before: Int64) async throws -> Int {
+    public func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool) {
         try await pool.write { db in
             try db.execute(
-                sql: "DELETE FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < ?", arguments: [before])
+                sql: """
+                    DELETE FROM delivery WHERE seq IN (
+                        SELECT seq FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < ? LIMIT ?)
+                    """, arguments: [before, limit])
             let n = db.changesCount
-            try db.execute(sql: "DELETE FROM call_var WHERE updated_at < ?", arguments: [before])
-            return n
+            try db.execute(
+                sql: "DELETE FROM call_var WHERE rowid IN (SELECT rowid FROM call_var WHERE updated_at < ? LIMIT ?)",
+                arguments: [before, limit])
+            return (n, n >= limit || db.changesCount >= limit)
         }
     }
 }

@@ -57,14 +57,23 @@ extension PostgresDeliveryStore {
         }
     }
 
-    public func prune(before: Int64) async throws -> Int {
+    public func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool) {
         try await transaction { c in
             let n = try await c.query(
-                "DELETE FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < \(before) RETURNING 1",
+                """
+                DELETE FROM delivery WHERE seq IN (
+                    SELECT seq FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < \(before) LIMIT \(limit))
+                RETURNING 1
+                """,
                 logger: self.queryLogger
             ).collect().count
-            try await c.query("DELETE FROM call_var WHERE updated_at < \(before)", logger: self.queryLogger)
-            return n
+            let v = try await c.query(
+                """
+                DELETE FROM call_var WHERE ctid IN (SELECT ctid FROM call_var WHERE updated_at < \(before) LIMIT \(limit))
+                RETURNING 1
+                """, logger: self.queryLogger
+            ).collect().count
+            return (n, n >= limit || v >= limit)
         }
     }
 }

@@ -37,7 +37,9 @@ private struct UnreadableCallVars: DeliveryStore {
     func retryDead(target: String?, now: Int64) async throws -> Int { try await base.retryDead(target: target, now: now) }
     func purgeDead(before: Int64?) async throws -> Int { try await base.purgeDead(before: before) }
     func purgeOrphaned(known: Set<String>) async throws -> Int { try await base.purgeOrphaned(known: known) }
-    func prune(before: Int64) async throws -> Int { try await base.prune(before: before) }
+    func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool) {
+        try await base.prune(before: before, limit: limit)
+    }
 }
 
 @Suite struct CallVarsReadFailureTests {

@@ -108,6 +108,29 @@ import Testing
         #expect(await store.isWritable())
     }
 
+    @Test(arguments: StoreKind.allCases) func retentionGoesInChunks(_ kind: StoreKind) async throws {
+        let (store, cleanup) = try await kind.make()
+        defer { cleanup() }
+        try await store.commit(inserts((1...6).map { request("d\($0)", call: "c\($0)") }))
+        for i in 1...5 { try await store.commit(outcome("d\(i)", .delivered, attempts: 1, code: 204, finished: 100)) }
+        var vars = StoreBatch()
+        vars.callVars = (1...3).map { ("c\($0)", "ticket", "T-\($0)") }
+        try await store.commit(vars)
+        let first = try await store.prune(before: Int64.max, limit: 2)
+        #expect(first.deliveries == 2 && first.more)
+        #expect(try await store.counts()[.delivered] == 3)
+        let second = try await store.prune(before: Int64.max, limit: 2)
+        #expect(second.deliveries == 2 && second.more)
+        // One delivery left, and one captured value: fewer than the limit.
+        let third = try await store.prune(before: Int64.max, limit: 2)
+        #expect(third.deliveries == 1 && !third.more)
+        #expect(try await store.counts() == [.pending: 1, .delivered: 0, .dead: 0], "the pending one stays")
+        #expect(try await store.callVars(callID: "c1").isEmpty)
+        #expect(try await store.callVars(callID: "c3").isEmpty)
+        let none = try await store.prune(before: Int64.max, limit: 2)
+        #expect(none.deliveries == 0 && !none.more)
+    }
+
     @Test(arguments: StoreKind.allCases) func capturedValuesAreKeptPerCall(_ kind: StoreKind) async throws {
         let (store, cleanup) = try await kind.make()
         defer { cleanup() }
