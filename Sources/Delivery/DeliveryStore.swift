@@ -75,8 +75,9 @@ public protocol DeliveryStore: Sendable {
     /// Deletes at most `limit` delivered and dead deliveries that finished
     /// before `before`, and at most `limit` captured values not updated
     /// since; returns the deliveries deleted and whether more may be left
-    /// (either reached `limit`). The dispatcher prunes a chunk a second,
-    /// so retention never holds the queue for long.
+    /// (either reached `limit`). The dispatcher prunes in chunks, so
+    /// retention never holds the queue for long. A store with no write
+    /// lock to hold (in memory) may delete everything at once.
     func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool)
 
     /// This instance's part of a target's `concurrency` and `rate` when

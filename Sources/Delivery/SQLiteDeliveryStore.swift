@@ -371,7 +371,8 @@ public final class SQLiteDeliveryStore: DeliveryStore {
                 sql: """
                     DELETE FROM delivery WHERE seq IN (
                         SELECT seq FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < ? LIMIT ?)
-                    """, arguments: [before, limit])
+                      AND status IN ('delivered', 'dead') AND finished_at < ?
+                    """, arguments: [before, limit, before])
             let n = db.changesCount
             try db.execute(
                 sql: "DELETE FROM call_var WHERE rowid IN (SELECT rowid FROM call_var WHERE updated_at < ? LIMIT ?)",

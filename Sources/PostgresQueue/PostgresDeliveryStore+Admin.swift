@@ -57,12 +57,15 @@ extension PostgresDeliveryStore {
         }
     }
 
+    /// The conditions again outside the chunk's select: a row another
+    /// instance or `queue retry` made pending between the two is kept.
     public func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool) {
         try await transaction { c in
             let n = try await c.query(
                 """
                 DELETE FROM delivery WHERE seq IN (
                     SELECT seq FROM delivery WHERE status IN ('delivered', 'dead') AND finished_at < \(before) LIMIT \(limit))
+                  AND status IN ('delivered', 'dead') AND finished_at < \(before)
                 RETURNING 1
                 """,
                 logger: self.queryLogger
@@ -70,6 +73,7 @@ extension PostgresDeliveryStore {
             let v = try await c.query(
                 """
                 DELETE FROM call_var WHERE ctid IN (SELECT ctid FROM call_var WHERE updated_at < \(before) LIMIT \(limit))
+                  AND updated_at < \(before)
                 RETURNING 1
                 """, logger: self.queryLogger
             ).collect().count
