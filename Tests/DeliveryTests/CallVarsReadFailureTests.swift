@@ -6,41 +6,8 @@ import Testing
 
 @testable import Delivery
 
-/// A queue whose captured values cannot be read (the read fails), otherwise
-/// the real SQLite store.
-private struct UnreadableCallVars: DeliveryStore {
-    let base: SQLiteDeliveryStore
-    struct ReadFailed: Error {}
-
-    func isWritable() async -> Bool { await base.isWritable() }
-    func commit(_ batch: StoreBatch) async throws -> Int { try await base.commit(batch) }
-    func due(target: String, now: Int64, limit: Int, skipping: Set<Int64>) async throws -> [Delivery] {
-        try await base.due(target: target, now: now, limit: limit, skipping: skipping)
-    }
-    func pendingTargets() async throws -> [String] { try await base.pendingTargets() }
-    func pendingCountsByTarget() async throws -> [String: Int] { try await base.pendingCountsByTarget() }
-    func nextDue(after now: Int64) async throws -> Int64? { try await base.nextDue(after: now) }
-    func counts() async throws -> [DeliveryStatus: Int] { try await base.counts() }
-    func callVars(callID: String) async throws -> [String: String] { throw ReadFailed() }
-    func list(status: DeliveryStatus?, limit: Int) async throws -> [Delivery] {
-        try await base.list(status: status, limit: limit)
-    }
-    func delivery(id: String) async throws -> (Delivery, [Attempt])? { try await base.delivery(id: id) }
-    func retry(ids: [String], now: Int64) async throws -> Int { try await base.retry(ids: ids, now: now) }
-    func retarget(ids: [String], to target: String, now: Int64) async throws -> Int {
-        try await base.retarget(ids: ids, to: target, now: now)
-    }
-    func retryDead(now: Int64) async throws -> Int { try await base.retryDead(now: now) }
-    func page(_ filter: DeliveryFilter, beforeSeq: Int64?, limit: Int) async throws -> [Delivery] {
-        try await base.page(filter, beforeSeq: beforeSeq, limit: limit)
-    }
-    func retryDead(target: String?, now: Int64) async throws -> Int { try await base.retryDead(target: target, now: now) }
-    func purgeDead(before: Int64?) async throws -> Int { try await base.purgeDead(before: before) }
-    func purgeOrphaned(known: Set<String>) async throws -> Int { try await base.purgeOrphaned(known: known) }
-    func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool) {
-        try await base.prune(before: before, limit: limit)
-    }
-}
+/// Reading a call's captured values fails.
+private struct ReadFailed: Error {}
 
 @Suite struct CallVarsReadFailureTests {
     @Test func aFailedCallVarsReadRetriesInsteadOfSendingEmptyValues() async throws {
@@ -68,7 +35,8 @@ private struct UnreadableCallVars: DeliveryStore {
         let client = HTTPClient()
         defer { client.shutdown() }
         let dispatcher = Dispatcher(
-            store: UnreadableCallVars(base: base), client: client, targets: rules.targets, version: "test",
+            store: ForwardingStore(base: base, callVars: { _ in throw ReadFailed() }), client: client, targets: rules.targets,
+            version: "test",
             logger: Logger(label: "test"))
         let running = Task { try await dispatcher.run() }
         defer { running.cancel() }

@@ -39,7 +39,9 @@ import Testing
         let set = try RuleLoader.load(
             [RuleLoader.File(path: "t.toml", text: FreshRefillTests.targets)], environment: [:]
         ).get()
-        let store = FailingPrune(base: MemoryDeliveryStore(clock: time.clock))
+        let failing = FailingPrune()
+        let store = ForwardingStore(
+            base: MemoryDeliveryStore(clock: time.clock), prune: { _, limit in try failing.prune(limit: limit) })
         let fake = FakeSender()
         let dispatcher = Dispatcher(
             store: store, sender: fake.sender, targets: set.targets, version: "test", logger: Logger(label: "test"),
@@ -49,13 +51,13 @@ import Testing
             await withDiscardingTaskGroup { group in await dispatcher.round(&s, group: &group) }
         }
         await round()
-        #expect(store.attempts.value == 2, "a chunk, then the failure")
+        #expect(failing.attempts == 2, "a chunk, then the failure")
         #expect(s.pruned == nil, "the pass ended with the failure")
         for _ in 0..<5 {
             time.advance(by: .seconds(1))
             await round()
         }
-        #expect(store.attempts.value == 2, "not again every second")
+        #expect(failing.attempts == 2, "not again every second")
         try await dispatcher.enqueue([request("x1", call: "x")])
         var sent: [String] = []
         for _ in 0..<4 where sent.isEmpty {
@@ -65,50 +67,19 @@ import Testing
         #expect(sent == ["x1"], "sending goes on")
         time.advance(by: .seconds(3600))
         await round()
-        #expect(store.attempts.value == 3, "again an hour later")
+        #expect(failing.attempts == 3, "again an hour later")
     }
 }
 
-/// The in-memory queue, with a prune that removes one full chunk and then
-/// fails.
-private struct FailingPrune: DeliveryStore {
-    let base: MemoryDeliveryStore
-    let attempts = Counter()
+/// Counts prune calls: the first removes one full chunk, the rest fail.
+private final class FailingPrune: @unchecked Sendable {
+    // Safe: the dispatcher's loop is the only caller, one round at a time.
+    var attempts = 0
     struct PruneFailed: Error {}
 
-    final class Counter: @unchecked Sendable {
-        // Safe: the dispatcher's loop is the only caller, one round at a time.
-        var value = 0
-    }
-
-    func isWritable() async -> Bool { await base.isWritable() }
-    func commit(_ batch: StoreBatch) async throws -> Int { try await base.commit(batch) }
-    func due(target: String, now: Int64, limit: Int, skipping: Set<Int64>) async throws -> [Delivery] {
-        try await base.due(target: target, now: now, limit: limit, skipping: skipping)
-    }
-    func pendingTargets() async throws -> [String] { try await base.pendingTargets() }
-    func pendingCountsByTarget() async throws -> [String: Int] { try await base.pendingCountsByTarget() }
-    func nextDue(after now: Int64) async throws -> Int64? { try await base.nextDue(after: now) }
-    func counts() async throws -> [DeliveryStatus: Int] { try await base.counts() }
-    func callVars(callID: String) async throws -> [String: String] { try await base.callVars(callID: callID) }
-    func list(status: DeliveryStatus?, limit: Int) async throws -> [Delivery] {
-        try await base.list(status: status, limit: limit)
-    }
-    func delivery(id: String) async throws -> (Delivery, [Attempt])? { try await base.delivery(id: id) }
-    func retry(ids: [String], now: Int64) async throws -> Int { try await base.retry(ids: ids, now: now) }
-    func retarget(ids: [String], to target: String, now: Int64) async throws -> Int {
-        try await base.retarget(ids: ids, to: target, now: now)
-    }
-    func retryDead(now: Int64) async throws -> Int { try await base.retryDead(now: now) }
-    func page(_ filter: DeliveryFilter, beforeSeq: Int64?, limit: Int) async throws -> [Delivery] {
-        try await base.page(filter, beforeSeq: beforeSeq, limit: limit)
-    }
-    func retryDead(target: String?, now: Int64) async throws -> Int { try await base.retryDead(target: target, now: now) }
-    func purgeDead(before: Int64?) async throws -> Int { try await base.purgeDead(before: before) }
-    func purgeOrphaned(known: Set<String>) async throws -> Int { try await base.purgeOrphaned(known: known) }
-    func prune(before: Int64, limit: Int) async throws -> (deliveries: Int, more: Bool) {
-        attempts.value += 1
-        if attempts.value == 1 { return (limit, true) }
+    func prune(limit: Int) throws -> (deliveries: Int, more: Bool) {
+        attempts += 1
+        if attempts == 1 { return (limit, true) }
         throw PruneFailed()
     }
 }
