@@ -167,14 +167,14 @@ extension Dispatcher {
         } catch {
             logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
         }
-        await retention(&s, nowEpoch: nowEpoch, nowMono: nowMono)
+        await pruneRetained(&s, nowEpoch: nowEpoch, nowMono: nowMono)
     }
 
     /// Hourly, in chunks of `pruneChunk`, `prunePerSecond` of them a
     /// second, until none past retention is left: one delete of everything
     /// held the queue's write lock and this loop for seconds after a long
     /// stop. A failed pass is logged once and tried again the next hour.
-    private func retention(_ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64) async {
+    private func pruneRetained(_ s: inout DispatchState, nowEpoch: Int64, nowMono: Int64) async {
         guard s.pruned != nil || nowMono - s.lastPrune >= 3600 * 1_000_000_000 else { return }
         if s.pruned == nil { s.lastPrune = nowMono }
         let keep = retention.components.seconds * 1000

@@ -7,7 +7,7 @@ extension SQLiteDeliveryStore {
     /// dispatcher's loop waited for it (docs/benchmarks.md).
     public func depth() async throws -> (pending: Int, dead: Int) {
         try await pool.read { db in
-            (try Int.fetchOne(db, sql: Self.depthSQL[0]) ?? 0, try Int.fetchOne(db, sql: Self.depthSQL[1]) ?? 0)
+            (try Int.fetchOne(db, sql: Self.pendingCountSQL) ?? 0, try Int.fetchOne(db, sql: Self.deadCountSQL) ?? 0)
         }
     }
 
@@ -26,9 +26,7 @@ extension SQLiteDeliveryStore {
         SELECT target FROM t WHERE target IS NOT NULL
         """
 
-    /// `depth()`'s two counts, pending and dead.
-    static let depthSQL = [
-        "SELECT COUNT(*) FROM delivery WHERE status = 'pending'",
-        "SELECT COUNT(*) FROM delivery WHERE status = 'dead'",
-    ]
+    /// `depth()`'s two counts.
+    static let pendingCountSQL = "SELECT COUNT(*) FROM delivery WHERE status = 'pending'"
+    static let deadCountSQL = "SELECT COUNT(*) FROM delivery WHERE status = 'dead'"
 }
