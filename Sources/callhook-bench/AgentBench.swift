@@ -23,6 +23,7 @@ enum AgentBench {
 
     static func run(callhook: String, seconds: Double, rate: String) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-agent-bench-\(getpid())")
+        Spawned.removeOnSignal(dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try "[settings]\ncountry_code = \"49\"\n".write(
@@ -158,6 +159,7 @@ enum AgentBench {
             p.standardOutput = FileHandle.nullDevice
             p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
             try p.run()
+            Spawned.track(p)
             process = p
         }
 

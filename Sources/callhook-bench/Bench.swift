@@ -14,6 +14,7 @@ struct Bench {
         #"{"event":"incoming","call":{"id":"715a1333-0174-40ea-8b38-67e289069476"},"remote":"+49891234567"}"#.utf8)
 
     static func main() async throws {
+        Spawned.handleSignals()
         let args = CommandLine.arguments
         if args.count > 2 && args[1] == "--sink" {
             try await BenchSink.run(port: Int(args[2]) ?? 0)
@@ -165,6 +166,7 @@ struct Bench {
         let out = Pipe()
         p.standardOutput = out
         try p.run()
+        Spawned.track(p)
         var text = ""
         while !text.contains("\n") {
             let d = out.fileHandleForReading.availableData
@@ -185,12 +187,15 @@ struct Bench {
         wrk.headers["Content-Type"] = "application/json"
         """.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
+        Spawned.removeOnSignal(script)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "-s", script.path, url]
         let out = Pipe()
         p.standardOutput = out
         try p.run()
+        Spawned.track(p)
+        defer { Spawned.untrack(p) }
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),

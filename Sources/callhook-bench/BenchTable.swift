@@ -128,6 +128,8 @@ enum BenchTable {
         p.standardOutput = out
         p.standardError = out
         try p.run()
+        Spawned.track(p)
+        defer { Spawned.untrack(p) }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -58,6 +58,8 @@ enum DeliveryBench {
         let out = Pipe()
         p.standardOutput = out
         try p.run()
+        Spawned.track(p)
+        defer { Spawned.untrack(p) }
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         let fields = text.split(separator: "\n").last?.split(separator: " ").compactMap { Double($0) } ?? []
@@ -68,6 +70,7 @@ enum DeliveryBench {
     /// In the child: prints "RATE PEAK_RSS_MB".
     static func runChild(mode: String, sinkURL: String) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-bench-queue-\(getpid())")
+        Spawned.removeOnSignal(dir)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SQLiteDeliveryStore(path: dir.appendingPathComponent("queue.sqlite").path)
         let rules = try RuleLoader.load(

@@ -83,6 +83,7 @@ enum EndToEndBench {
     /// batches of 100 rings; events/s until nginx has answered them all.
     static func ingestToNginx(callhook: String, count: Int, nginx: NginxSink) async throws -> Double {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-ingest-e2e-\(getpid())")
+        Spawned.removeOnSignal(dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try """

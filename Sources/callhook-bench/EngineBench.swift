@@ -13,6 +13,7 @@ enum EngineBench {
     static func run(callhook: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-bench-rules-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
+        Spawned.removeOnSignal(dir)
         try RuleSetGenerator.write(to: dir)
         say("rule set: 10,000 rules and a 1,000,000-number VIP list (generated)\n")
 

@@ -15,6 +15,7 @@ enum IngestBench {
             sink.waitUntilExit()
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-ingest-bench-\(getpid())")
+        Spawned.removeOnSignal(dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try """
@@ -76,6 +77,7 @@ enum IngestBench {
         let err = Pipe()
         daemon.standardError = err
         try daemon.run()
+        Spawned.track(daemon)
         return (daemon, try readPort(err.fileHandleForReading))
     }
 

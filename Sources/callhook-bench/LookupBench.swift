@@ -47,6 +47,7 @@ enum LookupBench {
 
     static func measure(callhook: String, serverPort: Int, arrivals: HookArrivals, calls: Int) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-lookup-bench-\(getpid())")
+        Spawned.removeOnSignal(dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try """

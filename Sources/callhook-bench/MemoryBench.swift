@@ -14,6 +14,7 @@ enum MemoryBench {
     static func run(callhook: String) async throws {
         guard let examples = ExampleRules.find() else { throw BenchError(message: "the example rules were not found") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-memory-bench-\(getpid())")
+        Spawned.removeOnSignal(dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let sim = try AgentBench.Child(callhook, ["sim", "--listen", "127.0.0.1:0", "--calls", "0"], dir: dir)

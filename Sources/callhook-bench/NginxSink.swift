@@ -25,6 +25,7 @@ final class NginxSink: @unchecked Sendable {
             })
         else { throw BenchError(message: "nginx is not installed (make deps-bench installs it)") }
         prefix = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-bench-nginx-\(getpid())-\(UUID())")
+        Spawned.removeOnSignal(prefix)
         try FileManager.default.createDirectory(at: prefix.appendingPathComponent("logs"), withIntermediateDirectories: true)
         port = try Self.freePort()
         let conf = prefix.appendingPathComponent("nginx.conf")
@@ -55,6 +56,7 @@ final class NginxSink: @unchecked Sendable {
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
+        Spawned.track(p)
         process = p
         let deadline = Date().addingTimeInterval(10)
         while (try? requests()) == nil {
@@ -74,6 +76,7 @@ final class NginxSink: @unchecked Sendable {
             kill(process.processIdentifier, SIGQUIT)
             process.waitUntilExit()
         }
+        Spawned.untrack(process)
         try? FileManager.default.removeItem(at: prefix)
     }
 

@@ -49,6 +49,8 @@ enum PostgresDeliveryBench {
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         p.arguments = args
         try p.run()
+        Spawned.track(p)
+        defer { Spawned.untrack(p) }
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw BenchError(message: "benchmark child \(args) failed") }
     }

@@ -31,6 +31,7 @@ enum StreamBench {
         callhook: String, feed: NFONFeed, targetURL: String, target extra: String = "", kept: Int = 0
     ) async throws -> Daemon {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-stream-bench-\(getpid())-\(UUID())")
+        Spawned.removeOnSignal(dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
         try """
         [target.sink]
