@@ -1,5 +1,8 @@
 import GRDB
 
+/// What the dispatcher reads from the queue on its own, every second or
+/// two: each an index search whose cost does not grow with the delivered
+/// rows retention keeps, nor (but for the pending count) with a backlog.
 extension SQLiteDeliveryStore {
     /// Pending and dead, each a search of the status index: O(pending +
     /// dead). `counts()` walks every row retention keeps; with a million
@@ -24,6 +27,15 @@ extension SQLiteDeliveryStore {
                     WHERE status = 'pending' AND target > t.target)
             FROM t WHERE t.target IS NOT NULL)
         SELECT target FROM t WHERE target IS NOT NULL
+        """
+
+    /// The next retry time, read once a second: one step into the
+    /// pending-by-time index. Left to itself SQLite walked every pending
+    /// row through the status index (17 ms with 100,000 pending, 0.02 ms
+    /// this way).
+    static let nextDueSQL = """
+        SELECT MIN(next_attempt_at) FROM delivery INDEXED BY delivery_pending_by_time
+        WHERE status = 'pending' AND next_attempt_at > ?
         """
 
     /// `depth()`'s two counts.

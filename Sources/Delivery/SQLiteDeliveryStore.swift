@@ -280,11 +280,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     }
 
     public func nextDue(after now: Int64) async throws -> Int64? {
-        try await pool.read { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending' AND next_attempt_at > ?",
-                arguments: [now])
-        }
+        try await pool.read { db in try Int64.fetchOne(db, sql: Self.nextDueSQL, arguments: [now]) }
     }
 
     public func counts() async throws -> [DeliveryStatus: Int] {

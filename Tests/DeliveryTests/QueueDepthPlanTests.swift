@@ -4,9 +4,10 @@ import Testing
 
 @testable import Delivery
 
-/// The queue-depth gauges are read every two seconds while the
-/// dispatcher's loop waits: each of their counts must search the status
-/// index for its own rows, not walk every row retention keeps.
+/// What the dispatcher reads from the queue on its own (the depth gauges
+/// every two seconds, the pending targets and the next retry time every
+/// second) while its loop waits: each must be an index search, not a walk
+/// of every row retention keeps or of a whole backlog.
 @Suite struct QueueDepthPlanTests {
     @Test func depthSearchesTheStatusIndexInsteadOfScanningTheTable() async throws {
         let (store, dir) = try makeStore()
@@ -24,6 +25,31 @@ import Testing
                 .map { $0["detail"] as String }
         }
         #expect(counts.contains { $0.hasPrefix("SCAN") }, "\(counts)")
+    }
+
+    /// The next retry time: a step into the pending-by-time index, not a
+    /// walk of every pending row (what SQLite chose on its own).
+    @Test func nextDueSearchesThePendingByTimeIndex() async throws {
+        let (store, dir) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteDeliveryStore.nextDueSQL, arguments: [0]).map {
+                $0["detail"] as String
+            }
+        }
+        #expect(plan == ["SEARCH delivery USING INDEX delivery_pending_by_time (next_attempt_at>?)"], "\(plan)")
+        var batch = StoreBatch()
+        batch.inserts = (0..<3).map { Delivery(request("d\($0)", call: "c\($0)"), now: 1000) }
+        try await store.commit(batch)
+        var retry = StoreBatch()
+        retry.outcomes = [
+            .init(
+                id: "d1", status: .pending, attempts: 1, nextAttemptAt: 5000, lastStatus: 503, lastError: nil,
+                finishedAt: nil, attempt: nil)
+        ]
+        try await store.commit(retry)
+        #expect(try await store.nextDue(after: 1000) == 5000)
+        #expect(try await store.nextDue(after: 5000) == nil)
     }
 
     @Test func pendingTargetsStepsThroughThePendingIndexOncePerTarget() async throws {
