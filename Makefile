@@ -11,15 +11,16 @@ APT_GET    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 all: build
 
 # System libraries callhook links: libcurl (HTTP), libcrypto from OpenSSL
-# (HMAC-SHA256) and SQLite (the delivery queue); installed when their
-# headers are missing.
-SYSTEM_HEADERS := curl/curl.h openssl/hmac.h sqlite3.h
+# (HMAC-SHA256), SQLite (the delivery queue) and jemalloc (the allocator of
+# the two executables, docs/architecture.md); installed when their headers
+# are missing.
+SYSTEM_HEADERS := curl/curl.h openssl/hmac.h sqlite3.h jemalloc/jemalloc.h
 deps:
 	@missing=0; for h in $(SYSTEM_HEADERS); do \
 	  [ -n "$$(ls /usr/include/$$h /usr/include/*/$$h 2>/dev/null)" ] || missing=1; done; \
 	if [ $$missing = 1 ] || ! command -v pkg-config >/dev/null; then \
-	  echo "==> installing libcurl4-openssl-dev, libssl-dev, libsqlite3-dev and pkg-config"; \
-	  $(APT_GET) update -qq && $(APT_GET) install -y -qq libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config >/dev/null; \
+	  echo "==> installing libcurl4-openssl-dev, libssl-dev, libsqlite3-dev, libjemalloc-dev and pkg-config"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq libcurl4-openssl-dev libssl-dev libsqlite3-dev libjemalloc-dev pkg-config >/dev/null; \
 	fi
 
 # What the tests use besides the build: openssl (self-signed TLS server),

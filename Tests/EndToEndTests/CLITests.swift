@@ -10,6 +10,17 @@ struct CLITests {
         #expect(r.stdout == "callhook 0.1.0\n")
     }
 
+    #if os(Linux)
+        // docs/architecture.md, "The allocator": the binary runs on jemalloc,
+        // which prints its statistics at exit when asked to.
+        @Test("the binary's allocator is jemalloc")
+        func allocator() async throws {
+            let r = try await CallhookProcess.run(["version"], environment: ["MALLOC_CONF": "stats_print:true"])
+            #expect(r.status == 0)
+            #expect(r.stderr.contains("Begin jemalloc statistics"), "\(r.stderr.prefix(300))")
+        }
+    #endif
+
     @Test("the example rules pass check")
     func checkExamples() async throws {
         let r = try await CallhookProcess.run(["check", "--rules", "Rules"])
