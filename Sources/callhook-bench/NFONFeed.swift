@@ -15,7 +15,9 @@ final class NFONFeed: Sendable {
     private let events: AsyncStream<ByteBuffer>
     private let continuation: AsyncStream<ByteBuffer>.Continuation
     let port: Int
-    /// Monotonic nanoseconds at which the calls stream started writing.
+    /// Monotonic nanoseconds at which the calls stream wrote its first
+    /// event: the daemon connects while it starts, before anything is
+    /// pushed, and the time until the first push is not the daemon's.
     let streamStarted = Atomic<Int64>(0)
     /// Bytes written to the calls stream.
     let bytesWritten = Atomic<Int>(0)
@@ -51,8 +53,8 @@ final class NFONFeed: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    self.streamStarted.store(Self.now(), ordering: .relaxed)
                     for await chunk in events {
+                        _ = self.streamStarted.compareExchange(expected: 0, desired: Self.now(), ordering: .relaxed)
                         self.bytesWritten.add(chunk.readableBytes, ordering: .relaxed)
                         try await writer.write(chunk)
                     }
