@@ -4,8 +4,13 @@ import Metrics
 /// made once per label set and reused (making one takes the factory's lock).
 /// Kept in the dispatcher loop's state.
 struct DeliveryMetrics {
-    private var deliveries: [String: Counter] = [:]
-    private var attempts: [String: Counter] = [:]
+    /// A target and an outcome or result: no string is built per delivery.
+    private struct Key: Hashable {
+        let target: String
+        let value: String
+    }
+    private var deliveries: [Key: Counter] = [:]
+    private var attempts: [Key: Counter] = [:]
     private var durations: [String: Metrics.Timer] = [:]
     private let eventToDelivery = Metrics.Timer(label: "callhook_event_to_delivery_seconds")
     private let pendingDepth = Gauge(label: "callhook_queue_depth", dimensions: [("status", "pending")])
@@ -14,7 +19,7 @@ struct DeliveryMetrics {
 
     /// `outcome`: delivered, dead.
     mutating func delivery(target: String, outcome: DeliveryStatus) {
-        let key = "\(target)\0\(outcome.rawValue)"
+        let key = Key(target: target, value: outcome.rawValue)
         if deliveries[key] == nil {
             deliveries[key] = Counter(
                 label: "callhook_deliveries_total", dimensions: [("target", target), ("outcome", outcome.rawValue)])
@@ -24,7 +29,7 @@ struct DeliveryMetrics {
 
     /// `result`: success, retry, fail.
     mutating func attempt(target: String, result: String, seconds: Double) {
-        let key = "\(target)\0\(result)"
+        let key = Key(target: target, value: result)
         if attempts[key] == nil {
             attempts[key] = Counter(
                 label: "callhook_delivery_attempts_total", dimensions: [("target", target), ("result", result)])

@@ -4,17 +4,21 @@ extension RetryPolicy {
     /// The one retry decision: an attempt's result (a response or a
     /// transport error), its number (1-based) and the time in, the outcome
     /// and the breaker signal out. Pure; `random` in [0, 1) jitters the
-    /// delay. The dispatcher only applies what this returns.
+    /// delay, and is asked for only when there is one. The dispatcher only
+    /// applies what this returns.
     public func outcome(
-        of result: Result<HTTPResponse, HTTPClientError>, attempt: Int, nowEpochMillis: Int64, random: Double
+        of result: Result<HTTPResponse, HTTPClientError>, attempt: Int, nowEpochMillis: Int64,
+        random: @autoclosure () -> Double
     ) -> AttemptOutcome {
         switch result {
         case .success(let r):
-            let retryAfter = r.header("Retry-After").flatMap {
-                Self.parseRetryAfter($0, nowEpochSeconds: nowEpochMillis / 1000)
-            }
+            // `Retry-After` counts only where a retry may follow.
+            let retryAfter =
+                Self.isRetryable(status: r.status)
+                ? r.header("Retry-After").flatMap { Self.parseRetryAfter($0, nowEpochSeconds: nowEpochMillis / 1000) }
+                : nil
             let verdict = Self.verdict(
-                decide(attempt: attempt, status: r.status, retryAfter: retryAfter, random: random), now: nowEpochMillis)
+                decide(attempt: attempt, status: r.status, retryAfter: retryAfter, random: random()), now: nowEpochMillis)
             return AttemptOutcome(
                 verdict: verdict, breaker: Self.isRetryable(status: r.status) ? .failure : .success, status: r.status,
                 error: nil)
@@ -27,7 +31,7 @@ extension RetryPolicy {
                     verdict: .dead(reason: e.description), breaker: .nothing, status: nil, error: e.description)
             case .retry:
                 let verdict = Self.verdict(
-                    decide(attempt: attempt, status: nil, retryAfter: nil, random: random), now: nowEpochMillis)
+                    decide(attempt: attempt, status: nil, retryAfter: nil, random: random()), now: nowEpochMillis)
                 return AttemptOutcome(verdict: verdict, breaker: .failure, status: nil, error: e.description)
             }
         }

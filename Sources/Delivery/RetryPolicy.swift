@@ -20,8 +20,9 @@ public struct RetryPolicy: Sendable {
     ///   - attempt: the number of the attempt that just finished (1-based).
     ///   - status: the HTTP status, nil when no response came.
     ///   - retryAfter: the response's `Retry-After`, already parsed.
-    ///   - random: a value in [0, 1) for the jitter.
-    public func decide(attempt: Int, status: Int?, retryAfter: Duration?, random: Double) -> Decision {
+    ///   - random: a value in [0, 1) for the jitter, asked for only when
+    ///     the decision is a retry.
+    public func decide(attempt: Int, status: Int?, retryAfter: Duration?, random: @autoclosure () -> Double) -> Decision {
         if let status, (200..<300).contains(status) { return .delivered }
         if let status, !Self.isRetryable(status: status) {
             return .dead(reason: "HTTP \(status) is not retried")
@@ -29,7 +30,7 @@ public struct RetryPolicy: Sendable {
         if attempt >= settings.attempts {
             return .dead(reason: "gave up after \(attempt) attempts")
         }
-        let backoff = delay(beforeAttempt: attempt + 1, random: random)
+        let backoff = delay(beforeAttempt: attempt + 1, random: random())
         return .retry(after: max(backoff, retryAfter ?? .zero))
     }
 

@@ -70,6 +70,22 @@ import Testing
         #expect(o.breaker == .failure)
     }
 
+    /// The jitter comes from the system's random source (a system call):
+    /// a success, a final answer and a last attempt do not ask for it.
+    @Test func onlyARetryAsksForTheJitter() {
+        var asked = 0
+        func jitter() -> Double {
+            asked += 1
+            return 0.5
+        }
+        _ = policy.outcome(of: response(204, [("Retry-After", "120")]), attempt: 1, nowEpochMillis: now, random: jitter())
+        _ = policy.outcome(of: response(404), attempt: 1, nowEpochMillis: now, random: jitter())
+        _ = policy.outcome(of: response(500), attempt: 12, nowEpochMillis: now, random: jitter())
+        #expect(asked == 0)
+        let retry = policy.outcome(of: response(500), attempt: 1, nowEpochMillis: now, random: jitter())
+        #expect(asked == 1 && retry.verdict == .retry(at: now + 750))
+    }
+
     @Test func theLastAttemptIsDead() {
         let o = policy.outcome(of: response(500), attempt: 12, nowEpochMillis: now, random: 0.5)
         #expect(o.verdict == .dead(reason: "gave up after 12 attempts"))
