@@ -49,6 +49,8 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // jemalloc's options for the two executables (C: `malloc_conf`).
+        .target(name: "CallhookAllocator"),
         // Async HTTP client over one curl multi handle.
         .target(
             name: "Curl",
@@ -172,21 +174,22 @@ let package = Package(
         .executableTarget(
             name: "callhook",
             dependencies: [
-                "Callhook", "Simulator", "RuleEngine", "Calls", "Delivery", "Agents",
+                "Callhook", "Simulator", "RuleEngine", "Calls", "Delivery", "Agents", "CallhookAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict,
-            // jemalloc for the whole process (Debian: libjemalloc-dev):
-            // docs/architecture.md, "The allocator".
+            // jemalloc for the whole process (Debian: libjemalloc-dev), with
+            // the options of `CallhookAllocator`: docs/architecture.md,
+            // "The allocator".
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "callhook-bench",
             dependencies: [
                 "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery", "Agents", "Feeds", "PostgresQueue",
-                "TestSupport",
+                "TestSupport", "CallhookAllocator",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict,

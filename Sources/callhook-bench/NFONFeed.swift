@@ -53,8 +53,12 @@ final class NFONFeed: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
+                    var first = true
                     for await chunk in events {
-                        _ = self.streamStarted.compareExchange(expected: 0, desired: Self.now(), ordering: .relaxed)
+                        if first {
+                            first = false
+                            _ = self.streamStarted.compareExchange(expected: 0, desired: Self.now(), ordering: .relaxed)
+                        }
                         self.bytesWritten.add(chunk.readableBytes, ordering: .relaxed)
                         try await writer.write(chunk)
                     }

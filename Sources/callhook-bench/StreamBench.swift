@@ -10,8 +10,8 @@ import Hummingbird
 /// in-process NFON feed (`NFONFeed`):
 ///
 /// - `stream N`: N ring events as fast as callhook reads them, each firing
-///   one webhook to nginx; events/s from the stream's first byte to nginx
-///   having answered the N-th request; callhook's peak RSS.
+///   one webhook to nginx; events/s from the stream's first event byte to
+///   nginx having answered the N-th request; callhook's peak RSS.
 /// - `burst N`: the same against a target limited to `BENCH_SLOW_RATE`
 ///   (default 2000/s), slower than the stream: deliveries pile up in the
 ///   queue, and callhook's peak RSS must stay bounded while it reads all N.

@@ -12,12 +12,16 @@ struct CLITests {
 
     #if os(Linux)
         // docs/architecture.md, "The allocator": the binary runs on jemalloc,
-        // which prints its statistics at exit when asked to.
-        @Test("the binary's allocator is jemalloc")
+        // which prints its statistics and options at exit when asked to,
+        // with callhook's built-in options under the environment's.
+        @Test("the binary's allocator is jemalloc, with at most four arenas unless MALLOC_CONF says otherwise")
         func allocator() async throws {
             let r = try await CallhookProcess.run(["version"], environment: ["MALLOC_CONF": "stats_print:true"])
             #expect(r.status == 0)
             #expect(r.stderr.contains("Begin jemalloc statistics"), "\(r.stderr.prefix(300))")
+            #expect(r.stderr.contains("opt.narenas: 4\n"))
+            let two = try await CallhookProcess.run(["version"], environment: ["MALLOC_CONF": "narenas:2,stats_print:true"])
+            #expect(two.stderr.contains("opt.narenas: 2\n"))
         }
     #endif
 
