@@ -65,6 +65,7 @@ struct DeployScaleOutTests {
         try #require(found.status == 0 && !initdb.isEmpty, "PostgreSQL is not installed: apt-get install postgresql")
         let bin = (initdb as NSString).deletingLastPathComponent
         let dir = try DeployTests.scratch()
+        defer { DeployTests.remove(dir) }
         // initdb and postgres refuse to run as root: then as the `postgres` user.
         let asServer = getuid() == 0 ? "runuser -u postgres -- " : ""
         if getuid() == 0 { _ = try await DeployTests.shell("chown postgres '\(dir)'") }

@@ -20,16 +20,22 @@ struct DeployTests {
         try #require(found.status == 0, "\(tool) is not installed: run `make deps-test`")
     }
 
+    /// A directory of its own under the system's temporary directory; the
+    /// test removes it (`remove`) whatever the outcome: an installed tree
+    /// holds a copy of the binary (130 MB in a debug build).
     static func scratch() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-deploy-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
 
+    static func remove(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
+
     @Test("systemd-analyze verify accepts Deploy/callhook.service (ExecStart pointed at the built binary)")
     func systemdUnit() async throws {
         try await Self.require("systemd-analyze")
         let dir = try Self.scratch()
+        defer { Self.remove(dir) }
         let unit = try String(contentsOfFile: Self.root + "/Deploy/callhook.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/local/bin/callhook run --config /etc/callhook/callhook.toml"))
         // The one change: the binary path, which does not exist on a build machine.
@@ -70,6 +76,7 @@ struct DeployTests {
         #expect(auto.status == 0, "taplo with .taplo.toml: \(auto.output)")
 
         let dir = try Self.scratch()
+        defer { Self.remove(dir) }
         try "[[rule]]\nname = \"x\"\non = [\"ended\"]\nwhen = { clas = \"vip\" }\n"
             .write(toFile: dir + "/broken.toml", atomically: true, encoding: .utf8)
         let bad = try await Self.shell("taplo lint --no-auto-config --schema '\(schema)' broken.toml", in: dir)
@@ -80,6 +87,7 @@ struct DeployTests {
     @Test("make install DESTDIR=… leaves a tree a package could ship")
     func makeInstall() async throws {
         let dest = try Self.scratch()
+        defer { Self.remove(dest) }
         let r = try await Self.shell("make -s install-files DESTDIR='\(dest)' BINARY='\(callhookBinary)'")
         try #require(r.status == 0, "make install-files: \(r.output)")
         let listing = try await Self.shell("find . -type f | sort", in: dest)
@@ -105,6 +113,7 @@ struct DeployTests {
 
         // The installed binary finds the installed example rules from any directory.
         let empty = try Self.scratch()
+        defer { Self.remove(empty) }
         let demo = try await Self.shell(
             "'\(dest)/usr/local/bin/callhook' demo --duration 5s --rate 4/s --log-level debug", in: empty)
         #expect(demo.status == 0, "\(demo.output)")
@@ -117,8 +126,10 @@ struct DeployTests {
         // The binary alone in a directory of its own: no Rules/, no
         // share/callhook/rules, nothing next to it.
         let bin = try Self.scratch()
+        defer { Self.remove(bin) }
         try FileManager.default.copyItem(atPath: callhookBinary, toPath: bin + "/callhook")
         let empty = try Self.scratch()
+        defer { Self.remove(empty) }
         let r = try await Self.shell("'\(bin)/callhook' demo --duration 5s --rate 4/s --log-level debug", in: empty)
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("── #") && r.output.contains("\"call_id\""), "no callback printed:\n\(r.output)")
@@ -126,7 +137,6 @@ struct DeployTests {
             r.output.contains("from=compiled into callhook") || r.output.contains("from=\"compiled into callhook\""),
             "the demo did not take the compiled-in rules:\n\(r.output)")
         #expect(!r.output.contains("\(Self.root)/Rules"), "rules read from the source tree")
-        try? FileManager.default.removeItem(atPath: bin)
     }
 
     @Test("the `callhook --help` block in docs/getting-started.md is the binary's real output")

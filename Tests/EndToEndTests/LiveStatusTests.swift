@@ -24,6 +24,7 @@ struct LiveStatusTests {
     @Test("on a terminal (script(1) gives it one) the line shows source state, events, matches, deliveries, queue")
     func terminal() async throws {
         let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         // script(1) writes the terminal session to `typescript` as it goes;
         // the daemon runs until the line is there (no guess at how long its
         // start takes), then SIGINT reaches it through timeout(1), whose pid
@@ -55,6 +56,7 @@ struct LiveStatusTests {
     @Test("with stderr not a terminal there are plain log lines only, also at shutdown")
     func notTerminal() async throws {
         let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         // stderr is a file here. On a terminal the line is drawn from the
         // start and once more at shutdown (`LiveStatus`), so running until
         // callhook is up, then stopping it, is enough to see one.
