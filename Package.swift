@@ -9,6 +9,11 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// jemalloc for the whole process of the two executables (Debian:
+/// libjemalloc-dev), with the options of `CallhookAllocator`:
+/// docs/architecture.md, "The allocator".
+let jemalloc: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+
 let package = Package(
     name: "callhook",
     platforms: [.macOS(.v15)],
@@ -180,10 +185,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict,
-            // jemalloc for the whole process (Debian: libjemalloc-dev), with
-            // the options of `CallhookAllocator`: docs/architecture.md,
-            // "The allocator".
-            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+            linkerSettings: jemalloc
         ),
         .executableTarget(
             name: "callhook-bench",
@@ -193,7 +195,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict,
-            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+            linkerSettings: jemalloc
         ),
         // A small HTTP/1.1 server for tests that need to count connections,
         // delay answers or send oversized bodies.
