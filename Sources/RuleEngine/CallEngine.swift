@@ -75,7 +75,8 @@ public struct CallEngine: Sendable {
         let directory = self.directory(for: event.leg.key.customer)
         let c = EvaluationContext(
             box: box, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
-            directoryName: { directory[$0] }, remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid])
+            directoryName: { directory.isEmpty ? nil : directory[$0] },
+            remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid])
         let classification = rules.classify(c, checks: box.classChecks)
         c.className = classification.name
         c.classification = classification
@@ -90,7 +91,8 @@ public struct CallEngine: Sendable {
     public func evaluate(_ change: LineChange, now: EventTime) -> EngineResult {
         let directory = self.directory(for: change.customer)
         let c = EvaluationContext(
-            box: box, phase: .line, leg: nil, lineChange: change, time: change.time, directoryName: { directory[$0] })
+            box: box, phase: .line, leg: nil, lineChange: change, time: change.time,
+            directoryName: { directory.isEmpty ? nil : directory[$0] })
         var result = run(c, now: now)
         result.lineChange = change
         return result

@@ -14,7 +14,10 @@ public struct PhoneNumber: Sendable, Hashable {
     /// The E.164 digits as an integer, for fast list look-ups (nil for extensions).
     public var key: UInt64?
 
-    public init(raw: String, isInternal: Bool, settings: Settings) {
+    /// `settings` is borrowed: an initializer takes its arguments owned
+    /// unless told, and the copy retained every string of the settings
+    /// for each party of each phase.
+    public init(raw: String, isInternal: Bool, settings: borrowing Settings) {
         self.raw = raw
         self.isInternal = isInternal
         if isInternal || raw.isEmpty {
@@ -83,9 +86,13 @@ public struct PhoneNumber: Sendable, Hashable {
 
     /// `context.lowercased() == "global"`, without allocating for ASCII.
     static func isGlobal(_ context: String) -> Bool {
+        // NFON writes it in lowercase: one comparison of small strings.
+        if context == "global" { return true }
         guard context.utf8.allSatisfy({ $0 < 0x80 }) else { return context.lowercased() == "global" }
         guard context.utf8.count == 6 else { return false }
-        return zip(context.utf8, "global".utf8).allSatisfy { $0 | 0x20 == $1 }
+        var equal = true
+        for (a, b) in zip(context.utf8, "global".utf8) where a | 0x20 != b { equal = false }
+        return equal
     }
 
     /// An extension of the same tenant: its context is the tenant's
