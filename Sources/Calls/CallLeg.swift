@@ -70,139 +70,151 @@ public struct CallLeg: @unchecked Sendable, Hashable {
 
     /// The leg's identity: customer, call, extension.
     public var key: Key {
-        @inlinable _read { yield storage.header.key }
+        @inlinable _read { yield storage.fields.pointee.key }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.key
+            yield &storage.fields.pointee.key
         }
     }
     public var direction: Direction {
-        @inlinable _read { yield storage.header.direction }
+        @inlinable _read { yield storage.fields.pointee.direction }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.direction
+            yield &storage.fields.pointee.direction
         }
     }
     public var caller: String {
-        @inlinable _read { yield storage.header.caller }
+        @inlinable _read { yield storage.fields.pointee.caller }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.caller
+            yield &storage.fields.pointee.caller
         }
     }
     public var callerContext: String? {
-        @inlinable _read { yield storage.header.callerContext }
+        @inlinable _read { yield storage.fields.pointee.callerContext }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.callerContext
+            yield &storage.fields.pointee.callerContext
         }
     }
     public var callee: String {
-        @inlinable _read { yield storage.header.callee }
+        @inlinable _read { yield storage.fields.pointee.callee }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.callee
+            yield &storage.fields.pointee.callee
         }
     }
     public var calleeContext: String? {
-        @inlinable _read { yield storage.header.calleeContext }
+        @inlinable _read { yield storage.fields.pointee.calleeContext }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.calleeContext
+            yield &storage.fields.pointee.calleeContext
         }
     }
     public var callerName: String? {
-        @inlinable _read { yield storage.header.callerName }
+        @inlinable _read { yield storage.fields.pointee.callerName }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.callerName
+            yield &storage.fields.pointee.callerName
         }
     }
     public var calleeName: String? {
-        @inlinable _read { yield storage.header.calleeName }
+        @inlinable _read { yield storage.fields.pointee.calleeName }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.calleeName
+            yield &storage.fields.pointee.calleeName
         }
     }
     /// Time of the first event seen for this leg.
     public var started: EventTime {
-        @inlinable _read { yield storage.header.started }
+        @inlinable _read { yield storage.fields.pointee.started }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.started
+            yield &storage.fields.pointee.started
         }
     }
     public var answeredAt: EventTime? {
-        @inlinable _read { yield storage.header.answeredAt }
+        @inlinable _read { yield storage.fields.pointee.answeredAt }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.answeredAt
+            yield &storage.fields.pointee.answeredAt
         }
     }
     public var endedAt: EventTime? {
-        @inlinable _read { yield storage.header.endedAt }
+        @inlinable _read { yield storage.fields.pointee.endedAt }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.endedAt
+            yield &storage.fields.pointee.endedAt
         }
     }
     /// The start of the call was not seen (the stream joined mid-call).
     public var partial: Bool {
-        @inlinable _read { yield storage.header.partial }
+        @inlinable _read { yield storage.fields.pointee.partial }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.partial
+            yield &storage.fields.pointee.partial
         }
     }
     public var cause: EndCause? {
-        @inlinable _read { yield storage.header.cause }
+        @inlinable _read { yield storage.fields.pointee.cause }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.cause
+            yield &storage.fields.pointee.cause
         }
     }
     /// The PBX's raw error value, if any.
     public var error: String? {
-        @inlinable _read { yield storage.header.error }
+        @inlinable _read { yield storage.fields.pointee.error }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.error
+            yield &storage.fields.pointee.error
         }
     }
     /// Time of the latest event (its `updated`, else its arrival).
     public var lastSeen: EventTime {
-        @inlinable _read { yield storage.header.lastSeen }
+        @inlinable _read { yield storage.fields.pointee.lastSeen }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.lastSeen
+            yield &storage.fields.pointee.lastSeen
         }
     }
     /// Arrival time of the latest event, on the source's clock: silence
     /// (`max_ring`, `max_talk`, retention) is measured on it, so events
     /// with old or skewed `updated` values are not ended at once.
     public var lastArrival: EventTime {
-        @inlinable _read { yield storage.header.lastArrival }
+        @inlinable _read { yield storage.fields.pointee.lastArrival }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.lastArrival
+            yield &storage.fields.pointee.lastArrival
         }
     }
     /// Why callhook ended this leg itself (cause `lost`); nil when the
     /// PBX's own end was seen or the leg is still open.
     public var reconciledBy: ReconcileReason? {
-        @inlinable _read { yield storage.header.reconciledBy }
+        @inlinable _read { yield storage.fields.pointee.reconciledBy }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.reconciledBy
+            yield &storage.fields.pointee.reconciledBy
         }
     }
     /// Phases already fired for this leg (each at most once).
     public var fired: PhaseSet {
-        @inlinable _read { yield storage.header.fired }
+        @inlinable _read { yield storage.fields.pointee.fired }
         @inlinable _modify {
             makeUnique()
-            yield &storage.header.fired
+            yield &storage.fields.pointee.fired
+        }
+    }
+
+    /// What the leg's user derived from it and keeps with it (the engine:
+    /// its parties' normalized numbers, docs/architecture.md), set by the
+    /// tracker through `ingest`'s `annotate`. Not part of the leg's value:
+    /// equality and hashing ignore it.
+    public var annotation: (any AnyObject & Sendable)? {
+        @inlinable _read { yield storage.fields.pointee.annotation }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.fields.pointee.annotation
         }
     }
 
@@ -232,8 +244,8 @@ public struct CallLeg: @unchecked Sendable, Hashable {
     /// Two legs are equal when every field is, shared storage or not.
     public static func == (a: CallLeg, b: CallLeg) -> Bool {
         if a.storage === b.storage { return true }
-        let x = a.storage.header
-        let y = b.storage.header
+        let x = a.storage.fields.pointee
+        let y = b.storage.fields.pointee
         return x.key == y.key && x.direction == y.direction && x.caller == y.caller && x.callerContext == y.callerContext
             && x.callee == y.callee && x.calleeContext == y.calleeContext && x.callerName == y.callerName
             && x.calleeName == y.calleeName && x.started == y.started && x.answeredAt == y.answeredAt && x.endedAt == y.endedAt
@@ -242,28 +254,28 @@ public struct CallLeg: @unchecked Sendable, Hashable {
     }
 
     public func hash(into h: inout Hasher) {
-        h.combine(storage.header.key)
-        h.combine(storage.header.direction)
-        h.combine(storage.header.caller)
-        h.combine(storage.header.callerContext)
-        h.combine(storage.header.callee)
-        h.combine(storage.header.calleeContext)
-        h.combine(storage.header.callerName)
-        h.combine(storage.header.calleeName)
-        h.combine(storage.header.started)
-        h.combine(storage.header.answeredAt)
-        h.combine(storage.header.endedAt)
-        h.combine(storage.header.partial)
-        h.combine(storage.header.cause)
-        h.combine(storage.header.error)
-        h.combine(storage.header.lastSeen)
-        h.combine(storage.header.lastArrival)
-        h.combine(storage.header.reconciledBy)
-        h.combine(storage.header.fired)
+        h.combine(storage.fields.pointee.key)
+        h.combine(storage.fields.pointee.direction)
+        h.combine(storage.fields.pointee.caller)
+        h.combine(storage.fields.pointee.callerContext)
+        h.combine(storage.fields.pointee.callee)
+        h.combine(storage.fields.pointee.calleeContext)
+        h.combine(storage.fields.pointee.callerName)
+        h.combine(storage.fields.pointee.calleeName)
+        h.combine(storage.fields.pointee.started)
+        h.combine(storage.fields.pointee.answeredAt)
+        h.combine(storage.fields.pointee.endedAt)
+        h.combine(storage.fields.pointee.partial)
+        h.combine(storage.fields.pointee.cause)
+        h.combine(storage.fields.pointee.error)
+        h.combine(storage.fields.pointee.lastSeen)
+        h.combine(storage.fields.pointee.lastArrival)
+        h.combine(storage.fields.pointee.reconciledBy)
+        h.combine(storage.fields.pointee.fired)
     }
 }
 
 extension CallLeg: CustomDebugStringConvertible {
     /// The fields, as a struct of them would print (test failures, `dump`).
-    public var debugDescription: String { "CallLeg(\(String(reflecting: storage.header)))" }
+    public var debugDescription: String { "CallLeg(\(String(reflecting: storage.fields.pointee)))" }
 }

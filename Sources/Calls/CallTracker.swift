@@ -60,7 +60,14 @@ public struct CallTracker: Sendable {
     public var legCount: Int { legs.count + ended.count }
 
     /// Feeds one raw event; returns the phases it fires, in order.
-    public mutating func ingest(_ event: CallEvent, arrival: EventTime) -> [CallPhaseEvent] {
+    ///
+    /// `annotate` derives what a leg's user keeps with it (the engine: its
+    /// parties' normalized numbers): called for a new leg and again when
+    /// a later event fills in a number, before the leg is copied into any
+    /// phase event.
+    public mutating func ingest(
+        _ event: CallEvent, arrival: EventTime, annotate: (CallLeg) -> (any AnyObject & Sendable)? = { _ in nil }
+    ) -> [CallPhaseEvent] {
         let time = event.updated.flatMap { EventTime(rfc3339: $0) } ?? arrival
         let key = CallLeg.Key(
             customer: event.customer ?? "", uuid: event.uuid,
@@ -74,7 +81,9 @@ public struct CallTracker: Sendable {
         // A known leg is changed in place (one hash, no copy of the leg
         // into and out of the table).
         if let slot = legs.index(forKey: key) {
-            Self.update(&legs.values[slot], with: event, time: time, arrival: arrival)
+            if Self.update(&legs.values[slot], with: event, time: time, arrival: arrival) {
+                legs.values[slot].annotation = annotate(legs.values[slot])
+            }
             Self.advance(&legs.values[slot], state: state, error: event.error, time: time, out: &out)
             if legs.values[slot].fired.contains(.ended) { retire(at: slot) }
             return out
@@ -102,6 +111,7 @@ public struct CallTracker: Sendable {
             callee: event.callee ?? "", calleeContext: event.calleeContext, callerName: event.callerName,
             calleeName: event.calleeName, started: time, answeredAt: nil, endedAt: nil, partial: !sawStart,
             cause: nil, error: nil, lastSeen: time, lastArrival: arrival, fired: [])
+        leg.annotation = annotate(leg)
         if sawStart {
             // inbound: the first ring; outbound: the first event of any kind.
             if direction == .outbound || state == "ring" {
@@ -121,11 +131,12 @@ public struct CallTracker: Sendable {
         ended[key] = EndedLeg(leg)
     }
 
-    /// A known leg takes a later event's times and what it knows.
-    private static func update(_ leg: inout CallLeg, with event: CallEvent, time: EventTime, arrival: EventTime) {
+    /// A known leg takes a later event's times and what it knows; true
+    /// when a number changed.
+    private static func update(_ leg: inout CallLeg, with event: CallEvent, time: EventTime, arrival: EventTime) -> Bool {
         leg.lastSeen = max(leg.lastSeen, time)
         leg.lastArrival = max(leg.lastArrival, arrival)
-        leg.merge(event)
+        return leg.merge(event)
     }
 
     /// The phases a state fires for an open leg.
@@ -178,13 +189,28 @@ public struct CallTracker: Sendable {
 }
 
 extension CallLeg {
-    /// Fills in what a later event knows and the first did not.
-    mutating func merge(_ e: CallEvent) {
-        if caller.isEmpty, let c = e.caller { caller = c }
-        if callee.isEmpty, let c = e.callee { callee = c }
-        if callerContext == nil { callerContext = e.callerContext }
-        if calleeContext == nil { calleeContext = e.calleeContext }
-        if callerName == nil { callerName = e.callerName }
-        if calleeName == nil { calleeName = e.calleeName }
+    /// Fills in what a later event knows and the first did not; true when
+    /// a number or its context changed (the leg's annotation is then stale).
+    @discardableResult mutating func merge(_ e: CallEvent) -> Bool {
+        var numbers = false
+        if caller.isEmpty, let c = e.caller, !c.isEmpty {
+            caller = c
+            numbers = true
+        }
+        if callee.isEmpty, let c = e.callee, !c.isEmpty {
+            callee = c
+            numbers = true
+        }
+        if callerContext == nil, let c = e.callerContext {
+            callerContext = c
+            numbers = true
+        }
+        if calleeContext == nil, let c = e.calleeContext {
+            calleeContext = c
+            numbers = true
+        }
+        if callerName == nil, let n = e.callerName { callerName = n }
+        if calleeName == nil, let n = e.calleeName { calleeName = n }
+        return numbers
     }
 }

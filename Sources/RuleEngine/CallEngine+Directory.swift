@@ -3,6 +3,10 @@ extension CallEngine {
     /// directory loaded, that one serves every event, so a single account
     /// whose events spell the customer differently keeps its names.
     public func directory(for customer: String) -> [String: String] {
+        Self.directory(for: customer, in: directories)
+    }
+
+    static func directory(for customer: String, in directories: [String: [String: String]]) -> [String: String] {
         // No directory loaded: no customer name hashed for each phase.
         if directories.isEmpty { return [:] }
         if let d = directories[customer] { return d }

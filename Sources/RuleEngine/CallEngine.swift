@@ -28,7 +28,12 @@ public struct CallEngine: Sendable {
     public var lines = LineTracker()
     /// The PBX's extension directories, by customer (K-account): number →
     /// name. See `directory(for:)`.
-    public var directories: [String: [String: String]] = [:]
+    public var directories: [String: [String: String]] = [:] {
+        didSet { partiesGeneration = LegParties.nextGeneration() }
+    }
+    /// Stamps the parties kept with each leg (`LegParties`): a new one with
+    /// each rule set and each change of the directories.
+    private var partiesGeneration = LegParties.nextGeneration()
     /// Caller lookup results by call id, for the call's remote party.
     public var lookups: [String: PartyLookup] = [:]
     /// Calls whose lookup is done (found or not): never looked up again.
@@ -56,11 +61,17 @@ public struct CallEngine: Sendable {
     public mutating func replaceRules(_ rules: RuleSet) {
         self.rules = rules
         box = RuleSetBox(rules)
+        partiesGeneration = LegParties.nextGeneration()
     }
 
     /// Feeds one raw call event; returns one result per phase it fired.
     public mutating func process(_ event: CallEvent, arrival: EventTime, now: EventTime) -> [EngineResult] {
-        tracker.ingest(event, arrival: arrival).map { evaluate($0, now: now) }
+        let (box, generation, directories) = (self.box, partiesGeneration, self.directories)
+        let phases = tracker.ingest(event, arrival: arrival) { leg in
+            LegParties(
+                leg, box: box, directory: Self.directory(for: leg.key.customer, in: directories), generation: generation)
+        }
+        return phases.map { evaluate($0, now: now) }
     }
 
     /// Feeds one line-state event; a change fires the `line` phase.
@@ -77,6 +88,7 @@ public struct CallEngine: Sendable {
             box: box, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
             directoryName: { directory.isEmpty ? nil : directory[$0] },
             remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid])
+        c.partiesGeneration = partiesGeneration
         let classification = rules.classify(c, checks: box.classChecks)
         c.className = classification.name
         c.classification = classification

@@ -45,14 +45,22 @@ final class EvaluationContext {
     var customer: String { leg?.key.customer ?? lineChange?.customer ?? "" }
     var extensionNumber: String { leg?.key.extension ?? lineChange?.extension ?? "" }
 
-    lazy var caller: PhoneNumber? = leg.map { party($0.caller, context: $0.callerContext) }
-    lazy var callee: PhoneNumber? = leg.map { party($0.callee, context: $0.calleeContext) }
+    /// The engine's generation of rule set and directories: a leg's
+    /// `LegParties` of the same generation are used as they are.
+    var partiesGeneration: UInt64 = 0
+
+    lazy var caller: PhoneNumber? = leg.map { l in parties(of: l)?.caller ?? party(l.caller, context: l.callerContext) }
+    lazy var callee: PhoneNumber? = leg.map { l in parties(of: l)?.callee ?? party(l.callee, context: l.calleeContext) }
+
+    private func parties(of leg: CallLeg) -> LegParties? {
+        guard partiesGeneration != 0, let p = leg.annotation as? LegParties, p.generation == partiesGeneration else {
+            return nil
+        }
+        return p
+    }
 
     private func party(_ number: String, context: String?) -> PhoneNumber {
-        let isExtension =
-            PhoneNumber.isInternal(number, context: context, customer: customer, settings: box.settings)
-            || directoryName(number) != nil
-        return PhoneNumber(raw: number, isInternal: isExtension, settings: box.settings)
+        LegParties.party(number, context: context, customer: customer, box: box, listed: { directoryName($0) != nil })
     }
     var remote: PhoneNumber? { leg?.direction == .outbound ? callee : caller }
     var local: PhoneNumber? { leg?.direction == .outbound ? caller : callee }

@@ -1,4 +1,5 @@
 import Calls
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
     // Named time zones (`Europe/Berlin`) come from ICU.
