@@ -105,12 +105,15 @@ public struct CallEngine: Sendable {
         let c = EvaluationContext(
             box: box, phase: .line, leg: nil, lineChange: change, time: change.time,
             directoryName: { directory.isEmpty ? nil : directory[$0] })
-        var result = run(c, now: now)
-        result.lineChange = change
-        return result
+        return run(c, now: now, lineChange: change)
     }
 
-    private func run(_ c: EvaluationContext, now: EventTime) -> EngineResult {
+    /// Matches and renders; the result is built once, with the phase event
+    /// (or line change) and classification it is for.
+    private func run(
+        _ c: EvaluationContext, now: EventTime, event: CallPhaseEvent? = nil, lineChange: LineChange? = nil,
+        classification: Classification? = nil
+    ) -> EngineResult {
         var matched: [String] = []
         var requests: [RenderedRequest] = []
         var ringtone: String?
@@ -127,8 +130,8 @@ public struct CallEngine: Sendable {
             }
         }
         return EngineResult(
-            phase: c.phase, event: nil, lineChange: nil, classification: nil, matchedRules: matched, ringtone: ringtone,
-            requests: requests)
+            phase: c.phase, event: event, lineChange: lineChange, classification: classification, matchedRules: matched,
+            ringtone: ringtone ?? classification?.ringtone, requests: requests)
     }
 
     /// The identity of one action's request for this phase. A `line` event

@@ -75,7 +75,11 @@ public struct Condition: Sendable {
 
     private func party(_ n: PhoneNumber?, _ matchers: [PartyMatcher], _ c: EvaluationContext) -> Bool {
         guard let n else { return false }
-        return matchers.contains { $0.matches(n, lists: c.box.set.lists) }
+        // Matchers and lists are read in place: `contains(where:)` copied
+        // each matcher, and a list read out of the table was copied whole
+        // (its sets and trie retained) for each look-up.
+        for i in matchers.indices where matchers[i].matches(n, lists: c.box.lists) { return true }
+        return false
     }
 
     private func value(_ v: String?, in allowed: [String]) -> Bool {

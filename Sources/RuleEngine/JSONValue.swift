@@ -86,21 +86,21 @@ public indirect enum JSONTemplate: Sendable {
         switch self {
         case .object(let members):
             out += "{"
-            var first = true
-            for (k, v) in members {
-                if !first { out += "," }
-                first = false
+            // Members read in place: a `for (k, v) in` copied each name
+            // and template (retained and released) for every body.
+            for i in members.indices {
+                if i > 0 { out += "," }
                 out += "\""
-                out += Escaping.jsonEscape(k)
+                out += Escaping.jsonEscape(members[i].0)
                 out += "\":"
-                v.write(into: &out, variables)
+                members[i].1.write(into: &out, variables)
             }
             out += "}"
         case .array(let items):
             out += "["
-            for (i, v) in items.enumerated() {
+            for i in items.indices {
                 if i > 0 { out += "," }
-                v.write(into: &out, variables)
+                items[i].write(into: &out, variables)
             }
             out += "]"
         case .literal(let v): v.write(into: &out)

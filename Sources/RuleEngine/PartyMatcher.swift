@@ -6,10 +6,10 @@ public enum PartyMatcher: Sendable {
     /// `{ regex = "…" }`, matched against the E.164 form (extensions: raw).
     case regex(CompiledRegex)
 
-    func matches(_ n: PhoneNumber, lists: [String: NumberList]) -> Bool {
+    func matches(_ n: PhoneNumber, lists: [String: NumberListRef]) -> Bool {
         switch self {
         case .pattern(let p): p.matches(n)
-        case .list(let name): lists[name]?.contains(n) ?? false
+        case .list(let name): lists[name]?.list.contains(n) ?? false
         case .regex(let r): r.matches(n.isInternal ? n.raw : n.e164)
         }
     }

@@ -11,11 +11,14 @@ final class RuleSetBox: Sendable {
     /// Each class's `when` (nil for a built-in class's settings), by the
     /// class's index in `set.classes`.
     let classChecks: [ConditionCheck?]
+    /// The set's lists, each behind one reference.
+    let lists: [String: NumberListRef]
 
     init(_ set: RuleSet) {
         self.set = set
         settings = set.settings
         ruleChecks = set.rules.map { ConditionCheck($0.when) }
         classChecks = set.classes.map { $0.when.map(ConditionCheck.init) }
+        lists = set.lists.mapValues(NumberListRef.init)
     }
 }
