@@ -30,6 +30,13 @@ public struct CallLeg: @unchecked Sendable, Hashable {
         }
 
         public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+
+        /// What a dictionary asks for: the fingerprint (already a seeded
+        /// SipHash of the strings) mixed with the table's seed, without
+        /// hashing it a second time. Each look-up, insert and rehash of
+        /// the tracker's tables ran a whole `Hasher` over one integer (a
+        /// twelfth of the engine's time, docs/benchmarks.md).
+        public func _rawHashValue(seed: Int) -> Int { fingerprint ^ seed }
     }
 
     /// The fields, shared by copies of this leg until one changes.

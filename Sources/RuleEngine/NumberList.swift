@@ -2,10 +2,10 @@
 /// entries: numbers as integers in a hash set, prefixes in a digit trie.
 public struct NumberList: Sendable {
     public let name: String
-    private var numbers = Set<UInt64>()
-    private var prefixes = PrefixTrie()
-    private var extensions = Set<String>()
-    private var extensionPrefixes: [String] = []
+    private(set) var numbers = Set<UInt64>()
+    private(set) var prefixes = PrefixTrie()
+    private(set) var extensions = Set<String>()
+    private(set) var extensionPrefixes: [String] = []
     public private(set) var count = 0
 
     public init(name: String) { self.name = name }
@@ -24,6 +24,13 @@ public struct NumberList: Sendable {
     }
 
     public func contains(_ n: PhoneNumber) -> Bool {
+        Self.contains(n, numbers: numbers, prefixes: prefixes, extensions: extensions, extensionPrefixes: extensionPrefixes)
+    }
+
+    /// The look-up on the list's parts (`NumberListRef` keeps them apart).
+    static func contains(
+        _ n: PhoneNumber, numbers: Set<UInt64>, prefixes: PrefixTrie, extensions: Set<String>, extensionPrefixes: [String]
+    ) -> Bool {
         if n.isInternal {
             return extensions.contains(n.raw) || extensionPrefixes.contains { n.raw.hasPrefix($0) }
         }

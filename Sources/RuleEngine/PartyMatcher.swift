@@ -9,7 +9,7 @@ public enum PartyMatcher: Sendable {
     func matches(_ n: PhoneNumber, lists: [String: NumberListRef]) -> Bool {
         switch self {
         case .pattern(let p): p.matches(n)
-        case .list(let name): lists[name]?.list.contains(n) ?? false
+        case .list(let name): lists[name]?.contains(n) ?? false
         case .regex(let r): r.matches(n.isInternal ? n.raw : n.e164)
         }
     }
