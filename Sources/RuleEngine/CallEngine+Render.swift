@@ -20,7 +20,7 @@ extension CallEngine {
         case .none: break
         case .json(let j):
             headers.set("Content-Type", "application/json")
-            body = Array(j.renderJSON(variables).utf8)
+            body = j.renderJSONBytes(variables)
         case .form(let fields):
             headers.set("Content-Type", "application/x-www-form-urlencoded")
             body = Array(fields.map { "\(Escaping.form.escape($0.0))=\($0.1.render(variables))" }.joined(separator: "&").utf8)

@@ -77,33 +77,40 @@ public indirect enum JSONTemplate: Sendable {
     /// Renders straight to JSON text (no intermediate `JSONValue`): the same
     /// output as `render(_:).serialized()`.
     public func renderJSON(_ variables: Variables) -> String {
-        var out = ""
+        String(decoding: renderJSONBytes(variables), as: UTF8.self)
+    }
+
+    /// `renderJSON` as the bytes of a request body, written into one
+    /// buffer: appending to bytes skips the bookkeeping of a `String`
+    /// append, and the body is not copied out of a string afterwards.
+    public func renderJSONBytes(_ variables: Variables) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(into: &out, variables)
         return out
     }
 
-    private func write(into out: inout String, _ variables: Variables) {
+    private func write(into out: inout [UInt8], _ variables: Variables) {
         switch self {
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             // Members read in place: a `for (k, v) in` copied each name
             // and template (retained and released) for every body.
             for i in members.indices {
-                if i > 0 { out += "," }
-                out += "\""
-                out += Escaping.jsonEscape(members[i].0)
-                out += "\":"
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.quoted(Escaping.jsonEscape(members[i].0), into: &out)
+                out.append(UInt8(ascii: ":"))
                 members[i].1.write(into: &out, variables)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for i in items.indices {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 items[i].write(into: &out, variables)
             }
-            out += "]"
-        case .literal(let v): v.write(into: &out)
+            out.append(UInt8(ascii: "]"))
+        case .literal(let v): Self.append(v, into: &out)
         case .string(let t):
             if let path = t.singleTag {
                 let value = variables.value(at: path)
@@ -112,36 +119,45 @@ public indirect enum JSONTemplate: Sendable {
                 if let text = value as? String {
                     if t.isSoleTag {
                         // What `t.render` gives, without looking the value up again.
-                        out += "\""
-                        out += Escaping.jsonEscape(t.escaping.escape(text))
-                        out += "\""
+                        Self.quoted(Escaping.jsonEscape(t.escaping.escape(text)), into: &out)
                         return
                     }
                 } else {
                     switch value {
                     case let b as Bool:
-                        out += b ? "true" : "false"
+                        out.append(contentsOf: (b ? "true" : "false").utf8)
                         return
                     case let i as Int:
-                        out += String(i)
+                        out.append(contentsOf: String(i).utf8)
                         return
                     case let i as Int64:
-                        out += String(i)
+                        out.append(contentsOf: String(i).utf8)
                         return
                     case let d as Double:
-                        JSONValue.double(d).write(into: &out)
+                        Self.append(.double(d), into: &out)
                         return
                     case .none:
-                        out += "null"
+                        out.append(contentsOf: "null".utf8)
                         return
                     default: break
                     }
                 }
             }
-            out += "\""
-            out += Escaping.jsonEscape(t.render(variables))
-            out += "\""
+            Self.quoted(Escaping.jsonEscape(t.render(variables)), into: &out)
         }
+    }
+
+    /// `"text"`, the text already escaped.
+    private static func quoted(_ escaped: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: escaped.utf8)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func append(_ value: JSONValue, into out: inout [UInt8]) {
+        var text = ""
+        value.write(into: &text)
+        out.append(contentsOf: text.utf8)
     }
 
     /// Every text template in the tree.
