@@ -118,7 +118,7 @@ public struct CallEngine: Sendable {
         var requests: [RenderedRequest] = []
         var ringtone: String?
         let candidates =
-            rules.indexByPhase[c.phase]?.candidates(extension: c.extensionNumber, remoteKey: c.remote?.key) ?? []
+            rules.indexByPhase[c.phase]?.candidates(extension: c.extensionNumber, remoteKey: c.remoteKey) ?? []
         // Rules are read in place through a pointer, never copied whole.
         rules.rules.withUnsafeBufferPointer { all in
             guard let first = all.baseAddress else { return }

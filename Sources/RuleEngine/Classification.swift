@@ -31,14 +31,16 @@ extension RuleSet {
             return nil
         }
         if let matched { return matched }
-        let builtin: String
-        if let remote = c.remote {
+        var builtin = "external"
+        _ = c.withParty(.remote) { remote in
             builtin = PhoneNumber.isAnonymous(remote.raw) ? "anonymous" : (remote.isInternal ? "internal" : "external")
-        } else {
-            builtin = "external"
+            return true
         }
-        let configured = classes.first { $0.name == builtin && $0.when == nil }
-        return Classification(
-            name: builtin, ringtone: configured?.ringtone ?? settings.ringtone, alertInfo: configured?.alertInfo)
+        // The built-in class's own settings, if configured; read in place.
+        for i in classes.indices where classes[i].when == nil && classes[i].name == builtin {
+            return Classification(
+                name: builtin, ringtone: classes[i].ringtone ?? settings.ringtone, alertInfo: classes[i].alertInfo)
+        }
+        return Classification(name: builtin, ringtone: settings.ringtone, alertInfo: nil)
     }
 }

@@ -40,9 +40,9 @@ public struct Condition: Sendable {
             let ext = c.extensionNumber
             guard extensions.contains(where: { $0.matches(extension: ext) }) else { return false }
         }
-        if let caller, !party(c.caller, caller, c) { return false }
-        if let callee, !party(c.callee, callee, c) { return false }
-        if let remote, !party(c.remote, remote, c) { return false }
+        if let caller, !party(.caller, caller, c) { return false }
+        if let callee, !party(.callee, callee, c) { return false }
+        if let remote, !party(.remote, remote, c) { return false }
         if let answered {
             guard let leg = c.leg, leg.answered == answered else { return false }
         }
@@ -73,13 +73,15 @@ public struct Condition: Sendable {
         return true
     }
 
-    private func party(_ n: PhoneNumber?, _ matchers: [PartyMatcher], _ c: EvaluationContext) -> Bool {
-        guard let n else { return false }
-        // Matchers and lists are read in place: `contains(where:)` copied
-        // each matcher, and a list read out of the table was copied whole
-        // (its sets and trie retained) for each look-up.
-        for i in matchers.indices where matchers[i].matches(n, lists: c.box.lists) { return true }
-        return false
+    private func party(_ side: EvaluationContext.Side, _ matchers: [PartyMatcher], _ c: EvaluationContext) -> Bool {
+        // The number, the matchers and the lists are read in place:
+        // `contains(where:)` copied each matcher, and a list read out of
+        // the table was copied whole (its sets and trie retained).
+        let lists = c.box.lists
+        return c.withParty(side) { n in
+            for i in matchers.indices where matchers[i].matches(n, lists: lists) { return true }
+            return false
+        }
     }
 
     private func value(_ v: String?, in allowed: [String]) -> Bool {

@@ -65,6 +65,44 @@ final class EvaluationContext {
     var remote: PhoneNumber? { leg?.direction == .outbound ? callee : caller }
     var local: PhoneNumber? { leg?.direction == .outbound ? caller : callee }
 
+    /// The leg's kept parties when they are of this engine's generation
+    /// (looked up once per phase).
+    private lazy var kept: LegParties? = leg.flatMap { parties(of: $0) }
+
+    /// Which party a condition looks at.
+    enum Side {
+        case caller, callee, remote
+    }
+
+    /// Calls `body` with one party, read in place from the parties kept
+    /// with the leg: a condition on a party, evaluated for every candidate
+    /// rule and class, copied the number (its four strings) each time
+    /// through `caller`, `callee` or `remote`. False when there is no leg.
+    func withParty(_ side: Side, _ body: (PhoneNumber) -> Bool) -> Bool {
+        let outbound = leg?.direction == .outbound
+        if let p = kept {
+            switch side {
+            case .caller: return body(p.caller)
+            case .callee: return body(p.callee)
+            case .remote: return body(outbound ? p.callee : p.caller)
+            }
+        }
+        let number: PhoneNumber?
+        switch side {
+        case .caller: number = caller
+        case .callee: number = callee
+        case .remote: number = outbound ? callee : caller
+        }
+        guard let number else { return false }
+        return body(number)
+    }
+
+    /// The remote party's number as an integer (the rule index's key).
+    var remoteKey: UInt64? {
+        if let p = kept { return leg?.direction == .outbound ? p.callee.key : p.caller.key }
+        return remote?.key
+    }
+
     /// Local time in the rule set's time zone, as shifted epoch seconds.
     lazy var localSeconds: Int64 = time.epochSeconds + Int64(box.set.settings.utcOffset(at: time))
 
