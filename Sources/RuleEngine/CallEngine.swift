@@ -86,9 +86,8 @@ public struct CallEngine: Sendable {
         let directory = self.directory(for: event.leg.key.customer)
         let c = EvaluationContext(
             box: box, phase: event.phase, leg: event.leg, lineChange: nil, time: event.time,
-            directoryName: { directory.isEmpty ? nil : directory[$0] },
-            remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid])
-        c.partiesGeneration = partiesGeneration
+            directory: directory,
+            remoteLookup: lookups.isEmpty ? nil : lookups[event.leg.key.uuid], partiesGeneration: partiesGeneration)
         let classification = rules.classify(c, checks: box.classChecks)
         c.className = classification.name
         c.classification = classification
@@ -104,7 +103,7 @@ public struct CallEngine: Sendable {
         let directory = self.directory(for: change.customer)
         let c = EvaluationContext(
             box: box, phase: .line, leg: nil, lineChange: change, time: change.time,
-            directoryName: { directory.isEmpty ? nil : directory[$0] })
+            directory: directory)
         return run(c, now: now, lineChange: change)
     }
 

@@ -13,7 +13,8 @@ final class EvaluationContext {
     let lineChange: LineChange?
     let time: EventTime
     var className: String?
-    let directoryName: (String) -> String?
+    /// The PBX's directory of the leg's customer: number → name.
+    let directory: [String: String]
     /// What the caller lookup found for the remote party, if anything.
     let remoteLookup: PartyLookup?
     /// What `call.vars.NAME` renders as for this event (split out again
@@ -22,16 +23,16 @@ final class EvaluationContext {
 
     convenience init(
         rules: RuleSet, phase: Phase, leg: CallLeg?, lineChange: LineChange?, time: EventTime,
-        directoryName: @escaping (String) -> String?, remoteLookup: PartyLookup? = nil
+        directory: [String: String], remoteLookup: PartyLookup? = nil
     ) {
         self.init(
-            box: RuleSetBox(rules), phase: phase, leg: leg, lineChange: lineChange, time: time, directoryName: directoryName,
+            box: RuleSetBox(rules), phase: phase, leg: leg, lineChange: lineChange, time: time, directory: directory,
             remoteLookup: remoteLookup)
     }
 
     init(
         box: RuleSetBox, phase: Phase, leg: CallLeg?, lineChange: LineChange?, time: EventTime,
-        directoryName: @escaping (String) -> String?, remoteLookup: PartyLookup? = nil
+        directory: [String: String], remoteLookup: PartyLookup? = nil, partiesGeneration: UInt64 = 0
     ) {
         self.remoteLookup = remoteLookup
         self.box = box
@@ -39,23 +40,26 @@ final class EvaluationContext {
         self.leg = leg
         self.lineChange = lineChange
         self.time = time
-        self.directoryName = directoryName
+        self.directory = directory
+        kept = leg.flatMap { Self.parties(of: $0, generation: partiesGeneration) }
     }
+
+    /// A number's name in the directory (a stored table, not a closure: a
+    /// closure capturing it was one more allocation per phase).
+    func directoryName(_ number: String) -> String? { directory.isEmpty ? nil : directory[number] }
 
     var customer: String { leg?.key.customer ?? lineChange?.customer ?? "" }
     var extensionNumber: String { leg?.key.extension ?? lineChange?.extension ?? "" }
 
-    /// The engine's generation of rule set and directories: a leg's
-    /// `LegParties` of the same generation are used as they are.
-    var partiesGeneration: UInt64 = 0
+    /// The leg's kept parties, when they are of the engine's generation of
+    /// rule set and directories (`partiesGeneration`; 0: none).
+    private let kept: LegParties?
 
-    lazy var caller: PhoneNumber? = leg.map { l in parties(of: l)?.caller ?? party(l.caller, context: l.callerContext) }
-    lazy var callee: PhoneNumber? = leg.map { l in parties(of: l)?.callee ?? party(l.callee, context: l.calleeContext) }
+    lazy var caller: PhoneNumber? = leg.map { l in kept?.caller ?? party(l.caller, context: l.callerContext) }
+    lazy var callee: PhoneNumber? = leg.map { l in kept?.callee ?? party(l.callee, context: l.calleeContext) }
 
-    private func parties(of leg: CallLeg) -> LegParties? {
-        guard partiesGeneration != 0, let p = leg.annotation as? LegParties, p.generation == partiesGeneration else {
-            return nil
-        }
+    private static func parties(of leg: CallLeg, generation: UInt64) -> LegParties? {
+        guard generation != 0, let p = leg.annotation as? LegParties, p.generation == generation else { return nil }
         return p
     }
 
@@ -64,10 +68,6 @@ final class EvaluationContext {
     }
     var remote: PhoneNumber? { leg?.direction == .outbound ? callee : caller }
     var local: PhoneNumber? { leg?.direction == .outbound ? caller : callee }
-
-    /// The leg's kept parties when they are of this engine's generation
-    /// (looked up once per phase).
-    private lazy var kept: LegParties? = leg.flatMap { parties(of: $0) }
 
     /// Which party a condition looks at.
     enum Side {

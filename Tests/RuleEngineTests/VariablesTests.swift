@@ -58,10 +58,10 @@ struct VariablesTests {
         let directory = ["100": "Anna", "101": "Ben"]
         let contexts = [
             EvaluationContext(
-                rules: set, phase: .ended, leg: inbound, lineChange: nil, time: t0, directoryName: { directory[$0] }),
+                rules: set, phase: .ended, leg: inbound, lineChange: nil, time: t0, directory: directory),
             EvaluationContext(
-                rules: set, phase: .outgoing, leg: outbound, lineChange: nil, time: t0, directoryName: { directory[$0] }),
-            EvaluationContext(rules: set, phase: .line, leg: nil, lineChange: change, time: t0, directoryName: { directory[$0] }),
+                rules: set, phase: .outgoing, leg: outbound, lineChange: nil, time: t0, directory: directory),
+            EvaluationContext(rules: set, phase: .line, leg: nil, lineChange: change, time: t0, directory: directory),
         ]
         let paths = CallEngine.knownPaths + ["call.vars.x", "remote.custom.Tier", "nope", "call.nope", "remote.nope.deeper"]
         for c in contexts {
