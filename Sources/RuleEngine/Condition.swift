@@ -27,8 +27,10 @@ public struct Condition: Sendable {
 
     public init() {}
 
-    /// Evaluates the condition for one phase event.
-    func holds(_ c: EvaluationContext) -> Bool {
+    /// Evaluates the condition for one phase event; `resolved` (this
+    /// condition's `ConditionCheck`) has its party matchers' lists looked
+    /// up already.
+    func holds(_ c: EvaluationContext, resolved: ConditionCheck? = nil) -> Bool {
         if let direction {
             guard let leg = c.leg, direction.contains(leg.direction) else { return false }
         }
@@ -40,9 +42,9 @@ public struct Condition: Sendable {
             let ext = c.extensionNumber
             guard extensions.contains(where: { $0.matches(extension: ext) }) else { return false }
         }
-        if let caller, !party(.caller, caller, c) { return false }
-        if let callee, !party(.callee, callee, c) { return false }
-        if let remote, !party(.remote, remote, c) { return false }
+        if let caller, !(resolved?.party(.caller, c) ?? party(.caller, caller, c)) { return false }
+        if let callee, !(resolved?.party(.callee, c) ?? party(.callee, callee, c)) { return false }
+        if let remote, !(resolved?.party(.remote, c) ?? party(.remote, remote, c)) { return false }
         if let answered {
             guard let leg = c.leg, leg.answered == answered else { return false }
         }

@@ -17,8 +17,9 @@ final class RuleSetBox: Sendable {
     init(_ set: RuleSet) {
         self.set = set
         settings = set.settings
-        ruleChecks = set.rules.map { ConditionCheck($0.when) }
-        classChecks = set.classes.map { $0.when.map(ConditionCheck.init) }
-        lists = set.lists.mapValues(NumberListRef.init)
+        let lists = set.lists.mapValues(NumberListRef.init)
+        self.lists = lists
+        ruleChecks = set.rules.map { ConditionCheck($0.when, lists: lists) }
+        classChecks = set.classes.map { $0.when.map { ConditionCheck($0, lists: lists) } }
     }
 }

@@ -125,6 +125,44 @@ struct ConditionTests {
         #expect(other["ended"] == ["long-talk"])
     }
 
+    /// A rule's or class's own party matchers find their lists once, when
+    /// the set is loaded (`ResolvedMatcher`); nested `not` and `any` find
+    /// them by name. Both must answer alike.
+    @Test("a list condition holds alike at the top of a rule, in a class, and nested in not and any")
+    func listsEverywhere() throws {
+        var h = try Harness(
+            """
+            [settings]
+            country_code = "49"
+            [list.vip]
+            numbers = ["+49 89 1234567", "+4940*"]
+            [[class]]
+            name = "gold"
+            when = { remote = { list = "vip" } }
+            [[rule]]
+            name = "top"
+            on = ["incoming"]
+            when = { caller = { list = "vip" } }
+            [[rule]]
+            name = "class"
+            on = ["incoming"]
+            when = { class = "gold" }
+            [[rule]]
+            name = "not-vip"
+            on = ["incoming"]
+            when = { not = { remote = { list = "vip" } } }
+            [[rule]]
+            name = "any-vip"
+            on = ["incoming"]
+            when = { any = [{ callee = "999" }, { remote = { list = "vip" } }] }
+            """)
+        #expect(h.matched([("ring", "2026-01-01T00:00:00Z", nil)])["incoming"] == ["top", "class", "any-vip"])
+        h.engine.tracker = CallTracker()
+        #expect(h.matched([("ring", "2026-01-01T00:00:00Z", nil)], caller: "4940555")["incoming"] == ["top", "class", "any-vip"])
+        h.engine.tracker = CallTracker()
+        #expect(h.matched([("ring", "2026-01-01T00:00:00Z", nil)], caller: "4930111")["incoming"] == ["not-vip"])
+    }
+
     @Test("line rules see the new and the previous state")
     func line() throws {
         var h = try Harness(
