@@ -178,10 +178,15 @@ extension EvaluationContext: VariableSource {
             case "reconciled": return leg.reconciled
             default: return walk(path)
             }
-        case "caller": return party(callerVariables, path)
-        case "callee": return party(calleeVariables, path)
-        case "remote": return party(leg?.direction == .outbound ? calleeVariables : callerVariables, path)
-        case "local": return party(leg?.direction == .outbound ? callerVariables : calleeVariables, path)
+        case "caller", "callee", "remote", "local":
+            let outbound = leg?.direction == .outbound
+            let isCaller = head == "caller" || (head == "remote" && !outbound) || (head == "local" && outbound)
+            // A field of the number alone is read from the kept parties,
+            // without the party's names and lookup (`PartyVariables`).
+            if let kept, let value = PartyVariables.numberField(isCaller ? kept.caller : kept.callee, field) {
+                return value
+            }
+            return party(isCaller ? callerVariables : calleeVariables, path)
         case "extension":
             switch field {
             case "number": return extensionNumber
@@ -231,15 +236,23 @@ struct PartyVariables {
     }
 
     func lookup(_ field: String) -> Lookup {
+        if let value = Self.numberField(number, field) { return .value(value) }
         switch field {
-        case "raw": .value(number.raw)
-        case "e164": .value(number.e164)
-        case "digits": .value(number.digits)
-        case "national": .value(number.national)
-        case "internal": .value(number.isInternal)
-        case "display": .value(name ?? (number.raw.isEmpty ? "anonymous" : number.e164))
-        case "name": .value(name)
-        default: .elsewhere
+        case "display": return .value(name ?? (number.raw.isEmpty ? "anonymous" : number.e164))
+        case "name": return .value(name)
+        default: return .elsewhere
+        }
+    }
+
+    /// A field that comes from the number alone; nil for any other field.
+    static func numberField(_ number: PhoneNumber, _ field: String) -> Any? {
+        switch field {
+        case "raw": number.raw
+        case "e164": number.e164
+        case "digits": number.digits
+        case "national": number.national
+        case "internal": number.isInternal
+        default: nil
         }
     }
 }
