@@ -32,8 +32,7 @@ extension CallEngine {
         for (name, t) in hook.headers { headers.set(name, t.render(variables)) }
         var r = request(
             c, rule: rule, target: target, deliveryID: deliveryID, method: hook.method ?? target.method, url: url,
-            headers: headers.fields, body: body)
-        r.capture = hook.capture
+            headers: headers.fields, body: body, capture: hook.capture)
         if !c.box.set.captureNames.isEmpty {
             let bodyEscaping: Escaping
             switch hook.body {
@@ -91,18 +90,19 @@ extension CallEngine {
 
     private func request(
         _ c: EvaluationContext, rule: Rule, target: Target, deliveryID: String, method: String, url: String,
-        headers: [(name: String, value: String)], body: [UInt8]?
+        headers: [(name: String, value: String)], body: [UInt8]?, capture: [String: String] = [:]
     ) -> RenderedRequest {
-        var r = RenderedRequest(
-            deliveryID: deliveryID, rule: rule.name, target: target.name, phase: c.phase,
-            callID: c.leg?.key.uuid ?? "", leg: c.leg?.key, method: method, url: url, headers: headers, body: body,
-            eventTime: c.time)
-        if let key = c.leg?.key {
-            r.orderKey = "call|\(key.customer)|\(key.uuid)|\(key.extension)|\(target.name)"
-        } else {
-            r.orderKey = "line|\(c.customer)|\(c.extensionNumber)|\(target.name)"
-        }
-        return r
+        let key = c.leg?.key
+        let orderKey =
+            if let key {
+                "call|\(key.customer)|\(key.uuid)|\(key.extension)|\(target.name)"
+            } else {
+                "line|\(c.customer)|\(c.extensionNumber)|\(target.name)"
+            }
+        return RenderedRequest(
+            deliveryID: deliveryID, rule: rule.name, target: target.name, phase: c.phase, callID: key?.uuid ?? "", leg: key,
+            method: method, url: url, headers: headers, body: body, eventTime: c.time, capture: capture,
+            orderKey: orderKey)
     }
 }
 

@@ -47,5 +47,27 @@ public struct RenderedRequest: Sendable {
         self.eventTime = eventTime
     }
 
+    /// Every field at once: built in one piece, a request is not copied
+    /// whole between its creation and the assignment of these two.
+    init(
+        deliveryID: String, rule: String, target: String, phase: Phase, callID: String, leg: CallLeg.Key?,
+        method: String, url: String, headers: [(name: String, value: String)], body: [UInt8]?, eventTime: EventTime,
+        capture: [String: String], orderKey: String
+    ) {
+        self.deliveryID = deliveryID
+        self.rule = rule
+        self.target = target
+        self.phase = phase
+        self.callID = callID
+        self.leg = leg
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.eventTime = eventTime
+        self.capture = capture
+        self.orderKey = orderKey
+    }
+
     public var bodyText: String { body.map { String(decoding: $0, as: UTF8.self) } ?? "" }
 }
