@@ -54,8 +54,15 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // jemalloc (Debian: libjemalloc-dev), found through pkg-config: a
+        // build without it names the package to install.
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
         // jemalloc's options for the two executables (C: `malloc_conf`).
-        .target(name: "CallhookAllocator"),
+        .target(name: "CallhookAllocator", dependencies: ["CJemalloc"]),
         // Async HTTP client over one curl multi handle.
         .target(
             name: "Curl",
