@@ -62,7 +62,10 @@ let package = Package(
             providers: [.apt(["libjemalloc-dev"])]
         ),
         // jemalloc's options for the two executables (C: `malloc_conf`).
-        .target(name: "CallhookAllocator", dependencies: ["CJemalloc"]),
+        .target(
+            name: "CallhookAllocator",
+            dependencies: [.target(name: "CJemalloc", condition: .when(platforms: [.linux]))]
+        ),
         // Async HTTP client over one curl multi handle.
         .target(
             name: "Curl",

@@ -32,11 +32,12 @@ public struct CallLeg: @unchecked Sendable, Hashable {
         public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 
         /// What a dictionary asks for: the fingerprint (already a seeded
-        /// SipHash of the strings) mixed with the table's seed, without
-        /// hashing it a second time. Each look-up, insert and rehash of
-        /// the tracker's tables ran a whole `Hasher` over one integer (a
-        /// twelfth of the engine's time, docs/benchmarks.md).
-        public func _rawHashValue(seed: Int) -> Int { fingerprint ^ seed }
+        /// SipHash of the strings) hashed with the table's own seed by
+        /// `Int`'s one-word path, not through a whole `Hasher` (a twelfth
+        /// of the engine's time, docs/benchmarks.md). Each table keeps its
+        /// own seed, so copying one table into another in its order stays
+        /// linear.
+        public func _rawHashValue(seed: Int) -> Int { fingerprint._rawHashValue(seed: seed) }
     }
 
     /// The fields, shared by copies of this leg until one changes.
@@ -217,7 +218,7 @@ public struct CallLeg: @unchecked Sendable, Hashable {
     /// its parties' normalized numbers, docs/architecture.md), set by the
     /// tracker through `ingest`'s `annotate`. Not part of the leg's value:
     /// equality and hashing ignore it.
-    public var annotation: (any AnyObject & Sendable)? {
+    public var annotation: (any LegAnnotation)? {
         @inlinable _read { yield storage.fields.pointee.annotation }
         @inlinable _modify {
             makeUnique()

@@ -21,58 +21,11 @@
 
     /// The fields, through the buffer's pointer: `header` is a stored
     /// property of the class, and each access to it went through the
-    /// run-time exclusivity check. The pointer is used only while the leg
-    /// that holds this storage is being read or changed, so the storage
-    /// outlives it.
+    /// run-time exclusivity check.
+    ///
+    /// The pointer is valid only while this storage is alive: use it only
+    /// as `storage.fields` of a leg being read or changed (`CallLeg`'s
+    /// accessors, `==`, `hash(into:)`), never on a temporary storage and
+    /// never kept.
     @inlinable var fields: UnsafeMutablePointer<CallLegFields> { withUnsafeMutablePointerToHeader { $0 } }
-}
-
-/// `CallLeg`'s fields, as one value.
-@usableFromInline struct CallLegFields: Sendable {
-    @usableFromInline var key: CallLeg.Key
-    @usableFromInline var direction: Direction
-    @usableFromInline var caller: String
-    @usableFromInline var callerContext: String?
-    @usableFromInline var callee: String
-    @usableFromInline var calleeContext: String?
-    @usableFromInline var callerName: String?
-    @usableFromInline var calleeName: String?
-    @usableFromInline var started: EventTime
-    @usableFromInline var answeredAt: EventTime?
-    @usableFromInline var endedAt: EventTime?
-    @usableFromInline var partial: Bool
-    @usableFromInline var cause: EndCause?
-    @usableFromInline var error: String?
-    @usableFromInline var lastSeen: EventTime
-    @usableFromInline var lastArrival: EventTime
-    @usableFromInline var reconciledBy: ReconcileReason?
-    @usableFromInline var fired: PhaseSet
-    @usableFromInline var annotation: (any AnyObject & Sendable)?
-
-    @usableFromInline init(
-        key: CallLeg.Key, direction: Direction, caller: String, callerContext: String?, callee: String, calleeContext: String?,
-        callerName: String?, calleeName: String?, started: EventTime, answeredAt: EventTime?, endedAt: EventTime?, partial: Bool,
-        cause: EndCause?, error: String?, lastSeen: EventTime, lastArrival: EventTime, reconciledBy: ReconcileReason?,
-        fired: PhaseSet, annotation: (any AnyObject & Sendable)? = nil
-    ) {
-        self.key = key
-        self.direction = direction
-        self.caller = caller
-        self.callerContext = callerContext
-        self.callee = callee
-        self.calleeContext = calleeContext
-        self.callerName = callerName
-        self.calleeName = calleeName
-        self.started = started
-        self.answeredAt = answeredAt
-        self.endedAt = endedAt
-        self.partial = partial
-        self.cause = cause
-        self.error = error
-        self.lastSeen = lastSeen
-        self.lastArrival = lastArrival
-        self.reconciledBy = reconciledBy
-        self.fired = fired
-        self.annotation = annotation
-    }
 }

@@ -62,11 +62,13 @@ public struct CallTracker: Sendable {
     /// Feeds one raw event; returns the phases it fires, in order.
     ///
     /// `annotate` derives what a leg's user keeps with it (the engine: its
-    /// parties' normalized numbers): called for a new leg and again when
-    /// a later event fills in a number, before the leg is copied into any
-    /// phase event.
+    /// parties' normalized numbers): called for a new leg, and for a known
+    /// one when a later event fills in a number or when its annotation is
+    /// not of `generation` (0: never for that reason), before the leg is
+    /// copied into any phase event.
     public mutating func ingest(
-        _ event: CallEvent, arrival: EventTime, annotate: (CallLeg) -> (any AnyObject & Sendable)? = { _ in nil }
+        _ event: CallEvent, arrival: EventTime, generation: UInt64 = 0,
+        annotate: (CallLeg) -> (any LegAnnotation)? = { _ in nil }
     ) -> [CallPhaseEvent] {
         let time = event.updated.flatMap { EventTime(rfc3339: $0) } ?? arrival
         let key = CallLeg.Key(
@@ -81,7 +83,8 @@ public struct CallTracker: Sendable {
         // A known leg is changed in place (one hash, no copy of the leg
         // into and out of the table).
         if let slot = legs.index(forKey: key) {
-            if Self.update(&legs.values[slot], with: event, time: time, arrival: arrival) {
+            let changed = Self.update(&legs.values[slot], with: event, time: time, arrival: arrival)
+            if changed || (generation != 0 && legs.values[slot].annotation?.generation != generation) {
                 legs.values[slot].annotation = annotate(legs.values[slot])
             }
             Self.advance(&legs.values[slot], state: state, error: event.error, time: time, out: &out)

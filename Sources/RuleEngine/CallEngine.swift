@@ -29,11 +29,11 @@ public struct CallEngine: Sendable {
     /// The PBX's extension directories, by customer (K-account): number →
     /// name. See `directory(for:)`.
     public var directories: [String: [String: String]] = [:] {
-        didSet { partiesGeneration = LegParties.nextGeneration() }
+        didSet { if directories != oldValue { partiesGeneration = LegParties.nextGeneration() } }
     }
     /// Stamps the parties kept with each leg (`LegParties`): a new one with
     /// each rule set and each change of the directories.
-    private var partiesGeneration = LegParties.nextGeneration()
+    private(set) var partiesGeneration = LegParties.nextGeneration()
     /// Caller lookup results by call id, for the call's remote party.
     public var lookups: [String: PartyLookup] = [:]
     /// Calls whose lookup is done (found or not): never looked up again.
@@ -67,7 +67,7 @@ public struct CallEngine: Sendable {
     /// Feeds one raw call event; returns one result per phase it fired.
     public mutating func process(_ event: CallEvent, arrival: EventTime, now: EventTime) -> [EngineResult] {
         let (box, generation, directories) = (self.box, partiesGeneration, self.directories)
-        let phases = tracker.ingest(event, arrival: arrival) { leg in
+        let phases = tracker.ingest(event, arrival: arrival, generation: generation) { leg in
             LegParties(
                 leg, box: box, directory: Self.directory(for: leg.key.customer, in: directories), generation: generation)
         }
@@ -91,11 +91,7 @@ public struct CallEngine: Sendable {
         let classification = rules.classify(c, checks: box.classChecks)
         c.className = classification.name
         c.classification = classification
-        var result = run(c, now: now)
-        result.event = event
-        result.classification = classification
-        result.ringtone = result.ringtone ?? classification.ringtone
-        return result
+        return run(c, now: now, event: event, classification: classification)
     }
 
     /// Matches and renders for one line-state change.

@@ -55,6 +55,9 @@ final class EvaluationContext {
     /// rule set and directories (`partiesGeneration`; 0: none).
     private let kept: LegParties?
 
+    /// The parties come from the leg's kept `LegParties` (tests).
+    var usesKeptParties: Bool { kept != nil }
+
     lazy var caller: PhoneNumber? = leg.map { l in kept?.caller ?? party(l.caller, context: l.callerContext) }
     lazy var callee: PhoneNumber? = leg.map { l in kept?.callee ?? party(l.callee, context: l.calleeContext) }
 

@@ -11,7 +11,7 @@ import Synchronization
 /// engine stamps them with a `generation` that changes when either does,
 /// and an evaluation context whose generation differs derives the parties
 /// again, as it did before.
-final class LegParties: Sendable {
+final class LegParties: LegAnnotation {
     let generation: UInt64
     let caller: PhoneNumber
     let callee: PhoneNumber

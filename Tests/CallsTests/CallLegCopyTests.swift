@@ -67,5 +67,41 @@ struct CallLegCopyTests {
         #expect(c == a)
         #expect(c.hashValue == a.hashValue)
         #expect(a != t1.ingest(ring(uuid: "u2"), arrival: t0)[0].leg)
+        // What the engine keeps with a leg is not part of its value.
+        c.annotation = Note(generation: 1)
+        #expect(c == a)
+        #expect(c.hashValue == a.hashValue)
+        #expect(a.annotation == nil)
+    }
+
+    final class Note: LegAnnotation {
+        let generation: UInt64
+        init(generation: UInt64) { self.generation = generation }
+    }
+
+    @Test("the tracker asks for a new annotation when a number is filled in or the generation changed, and only then")
+    func annotations() {
+        var t = CallTracker()
+        var asked = 0
+        func annotate(_ generation: UInt64) -> (CallLeg) -> (any LegAnnotation)? {
+            { _ in
+                asked += 1
+                return Note(generation: generation)
+            }
+        }
+        var ring = ring()
+        ring.caller = nil
+        _ = t.ingest(ring, arrival: t0, generation: 1, annotate: annotate(1))
+        #expect(asked == 1)
+        var again = ring
+        again.state = "ring"
+        _ = t.ingest(again, arrival: t0, generation: 1, annotate: annotate(1))
+        #expect(asked == 1)
+        again.caller = "49891234567"
+        _ = t.ingest(again, arrival: t0, generation: 1, annotate: annotate(1))
+        #expect(asked == 2)
+        _ = t.ingest(again, arrival: t0, generation: 2, annotate: annotate(2))
+        #expect(asked == 3)
+        #expect(t.activeLegs.first?.annotation?.generation == 2)
     }
 }

@@ -1,7 +1,8 @@
 import Calls
 import Foundation
-import RuleEngine
 import Testing
+
+@testable import RuleEngine
 
 /// A leg's parties are normalized once and kept with the leg
 /// (`LegParties`); every later phase must still see them as a fresh
@@ -22,7 +23,7 @@ struct LegPartiesTests {
             on = ["incoming", "answered", "ended"]
             [[rule.webhook]]
             target = "crm"
-            json = { caller = "{{caller.e164}}", internal = "{{caller.internal}}", remote = "{{remote.national}}", class = "{{class}}" }
+            json = { caller = "{{caller.e164}}", internal = "{{caller.internal}}", remote = "{{remote.e164}}", local = "{{local.raw}}", class = "{{class}}" }
 
             """
         return try RuleLoader.load([RuleLoader.File(path: "t.toml", text: text)], environment: [:]).get()
@@ -32,6 +33,18 @@ struct LegPartiesTests {
         CallEvent(
             uuid: "c1", state: state, caller: caller, callerContext: context, callee: "100", calleeContext: "K1",
             direction: .inbound, extension: "100", customer: "K1", updated: "2026-01-05T10:00:00Z")
+    }
+
+    /// An outbound call from extension 100 to `callee`.
+    func outbound(_ state: String, callee: String) -> CallEvent {
+        CallEvent(
+            uuid: "o1", state: state, caller: "100", callerContext: "K1", callee: callee, calleeContext: "global",
+            direction: .outbound, extension: "100", customer: "K1", updated: "2026-01-05T10:00:00Z")
+    }
+
+    /// The generation of the parties kept with a result's leg.
+    func kept(_ results: [EngineResult]) -> UInt64? {
+        (results.first?.event?.leg.annotation as? LegParties)?.generation
     }
 
     func body(_ results: [EngineResult]) throws -> [String: String] {
@@ -49,9 +62,75 @@ struct LegPartiesTests {
         let ring = try body(e.process(event("ring", caller: "0891234567"), arrival: t, now: t))
         #expect(ring["caller"] == "+49891234567")
         e.replaceRules(try Self.rules(country: "43"))
-        let answer = try body(e.process(event("answer", caller: "0891234567"), arrival: t, now: t))
+        let answered = e.process(event("answer", caller: "0891234567"), arrival: t, now: t)
+        let answer = try body(answered)
         #expect(answer["caller"] == "+43891234567")
-        #expect(answer["remote"] == "0891234567")
+        #expect(answer["remote"] == "+43891234567")
+        // The leg's kept parties were made again, under the new rules.
+        #expect(kept(answered) == e.partiesGeneration)
+    }
+
+    @Test("the kept parties are used: made when the leg is first seen, and kept while nothing changes")
+    func used() throws {
+        var e = CallEngine(rules: try Self.rules(country: "49")) { "id" }
+        let ring = e.process(event("ring", caller: "0891234567"), arrival: t, now: t)
+        let generation = e.partiesGeneration
+        #expect(kept(ring) == generation)
+        // The same directory again changes nothing.
+        e.setDirectory(["200": "Eva"], customer: "K1")
+        let after = e.partiesGeneration
+        #expect(after != generation)
+        e.setDirectory(["200": "Eva"], customer: "K1")
+        #expect(e.partiesGeneration == after)
+        let answered = e.process(event("answer", caller: "0891234567"), arrival: t, now: t)
+        #expect(kept(answered) == after)
+        let leg = try #require(answered.first?.event?.leg)
+        let c = EvaluationContext(
+            box: RuleSetBox(e.rules), phase: .answered, leg: leg, lineChange: nil, time: t, directory: [:],
+            partiesGeneration: e.partiesGeneration)
+        #expect(c.usesKeptParties)
+    }
+
+    @Test("an outbound call's remote party is the callee, through the kept parties")
+    func outboundCall() throws {
+        var e = CallEngine(rules: try Self.rulesOutbound(country: "49")) { "id" }
+        let first = e.process(outbound("dial", callee: "0891234567"), arrival: t, now: t)
+        #expect(kept(first) == e.partiesGeneration)
+        let dial = try body(first)
+        #expect(dial["remote"] == "+49891234567")
+        #expect(dial["local"] == "100")
+        #expect(dial["class"] == "vip")
+        e.replaceRules(try Self.rulesOutbound(country: "43"))
+        let answer = try body(e.process(outbound("answer", callee: "0891234567"), arrival: t, now: t))
+        #expect(answer["remote"] == "+43891234567")
+        #expect(answer["class"] == "external")
+    }
+
+    /// Like `rules`, for outbound calls, with a VIP class on the remote party.
+    static func rulesOutbound(country: String) throws -> RuleSet {
+        let text = """
+            [settings]
+            country_code = "\(country)"
+
+            [list.vip]
+            numbers = ["+49 89 1234567"]
+
+            [[class]]
+            name = "vip"
+            when = { remote = { list = "vip" } }
+
+            [target.crm]
+            url = "https://crm.example.com/api"
+
+            [[rule]]
+            name = "every-phase"
+            on = ["outgoing", "answered", "ended"]
+            [[rule.webhook]]
+            target = "crm"
+            json = { remote = "{{remote.e164}}", local = "{{local.raw}}", class = "{{class}}" }
+
+            """
+        return try RuleLoader.load([RuleLoader.File(path: "t.toml", text: text)], environment: [:]).get()
     }
 
     @Test("a directory loaded in the middle of a call makes a listed caller internal from the next phase on")

@@ -56,13 +56,29 @@ struct VariablesTests {
         let change = lines.ingest(
             LineStateEvent(customer: "K1", extension: "100", line: "idle", presence: "dnd"), snapshot: false, arrival: t0)!
         let directory = ["100": "Anna", "101": "Ben"]
+        // The same legs with their parties kept (`LegParties`), as the
+        // engine evaluates them: `value(at:)` then reads the numbers there.
+        let box = RuleSetBox(set)
+        let generation = LegParties.nextGeneration()
+        func kept(_ leg: CallLeg) -> CallLeg {
+            var l = leg
+            l.annotation = LegParties(l, box: box, directory: directory, generation: generation)
+            return l
+        }
         let contexts = [
             EvaluationContext(
                 rules: set, phase: .ended, leg: inbound, lineChange: nil, time: t0, directory: directory),
             EvaluationContext(
                 rules: set, phase: .outgoing, leg: outbound, lineChange: nil, time: t0, directory: directory),
             EvaluationContext(rules: set, phase: .line, leg: nil, lineChange: change, time: t0, directory: directory),
+            EvaluationContext(
+                box: box, phase: .ended, leg: kept(inbound), lineChange: nil, time: t0, directory: directory,
+                partiesGeneration: generation),
+            EvaluationContext(
+                box: box, phase: .outgoing, leg: kept(outbound), lineChange: nil, time: t0, directory: directory,
+                partiesGeneration: generation),
         ]
+        #expect(contexts.map(\.usesKeptParties) == [false, false, false, true, true])
         let paths = CallEngine.knownPaths + ["call.vars.x", "remote.custom.Tier", "nope", "call.nope", "remote.nope.deeper"]
         for c in contexts {
             c.classification = Classification(name: "external", ringtone: "ext", alertInfo: nil)
