@@ -34,17 +34,9 @@ public struct RenderedRequest: Sendable {
         deliveryID: String, rule: String, target: String, phase: Phase, callID: String, leg: CallLeg.Key?,
         method: String, url: String, headers: [(name: String, value: String)], body: [UInt8]?, eventTime: EventTime
     ) {
-        self.deliveryID = deliveryID
-        self.rule = rule
-        self.target = target
-        self.phase = phase
-        self.callID = callID
-        self.leg = leg
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-        self.eventTime = eventTime
+        self.init(
+            deliveryID: deliveryID, rule: rule, target: target, phase: phase, callID: callID, leg: leg, method: method,
+            url: url, headers: headers, body: body, eventTime: eventTime, capture: [:], orderKey: "")
     }
 
     /// Every field at once: built in one piece, a request is not copied
