@@ -10,17 +10,19 @@ import Testing
 /// moment, and with the numbers a later event filled in.
 @Suite("engine: parties kept with the leg")
 struct LegPartiesTests {
-    static func rules(country: String) throws -> RuleSet {
+    /// One rule firing a webhook at `first`, `answered` and `ended`;
+    /// `extra` goes before the target (lists, classes).
+    static func rules(country: String, first: String = "incoming", extra: String = "") throws -> RuleSet {
         let text = """
             [settings]
             country_code = "\(country)"
 
-            [target.crm]
+            \(extra)[target.crm]
             url = "https://crm.example.com/api"
 
             [[rule]]
             name = "every-phase"
-            on = ["incoming", "answered", "ended"]
+            on = ["\(first)", "answered", "ended"]
             [[rule.webhook]]
             target = "crm"
             json = { caller = "{{caller.e164}}", internal = "{{caller.internal}}", remote = "{{remote.e164}}", local = "{{local.raw}}", class = "{{class}}" }
@@ -106,31 +108,13 @@ struct LegPartiesTests {
         #expect(answer["class"] == "external")
     }
 
-    /// Like `rules`, for outbound calls, with a VIP class on the remote party.
+    /// `rules` for outbound calls, with a VIP class on the remote party.
     static func rulesOutbound(country: String) throws -> RuleSet {
-        let text = """
-            [settings]
-            country_code = "\(country)"
-
-            [list.vip]
-            numbers = ["+49 89 1234567"]
-
-            [[class]]
-            name = "vip"
-            when = { remote = { list = "vip" } }
-
-            [target.crm]
-            url = "https://crm.example.com/api"
-
-            [[rule]]
-            name = "every-phase"
-            on = ["outgoing", "answered", "ended"]
-            [[rule.webhook]]
-            target = "crm"
-            json = { remote = "{{remote.e164}}", local = "{{local.raw}}", class = "{{class}}" }
-
-            """
-        return try RuleLoader.load([RuleLoader.File(path: "t.toml", text: text)], environment: [:]).get()
+        try rules(
+            country: country, first: "outgoing",
+            extra:
+                "[list.vip]\nnumbers = [\"+49 89 1234567\"]\n\n[[class]]\nname = \"vip\"\nwhen = { remote = { list = \"vip\" } }\n\n"
+        )
     }
 
     @Test("a directory loaded in the middle of a call makes a listed caller internal from the next phase on")
