@@ -6,5 +6,7 @@ import RuleEngine
 /// (docs/delivery.md, "Request identity").
 public enum DeliveryID {
     /// The same identity always gives the same id.
-    public static func derived(_ identity: RequestIdentity) -> String { NameBasedUUID.make(identity.canonical) }
+    public static func derived(_ identity: RequestIdentity) -> String {
+        identity.withCanonicalBytes { NameBasedUUID.make(bytes: $0) }
+    }
 }

@@ -21,32 +21,35 @@ public enum NameBasedUUID {
 
     public static func make(_ name: String) -> String {
         var name = name
-        return name.withUTF8 { text in
-            let count = namespace.count + text.count
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 32) { buffer in
-                let message = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
-                _ = UnsafeMutableBufferPointer(rebasing: message[..<namespace.count]).initialize(from: namespace)
-                if let base = text.baseAddress {
-                    UnsafeMutableRawPointer(message.baseAddress! + namespace.count).copyMemory(from: base, byteCount: text.count)
-                }
-                let hash = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-                var length: UInt32 = 0
-                _ = EVP_Digest(message.baseAddress, count, hash.baseAddress, &length, digest.md ?? EVP_sha256(), nil)
-                hash[6] = (hash[6] & 0x0F) | 0x80
-                hash[8] = (hash[8] & 0x3F) | 0x80
-                return String(unsafeUninitializedCapacity: 36) { out in
-                    var n = 0
-                    for i in 0..<16 {
-                        if i == 4 || i == 6 || i == 8 || i == 10 {
-                            out[n] = UInt8(ascii: "-")
-                            n += 1
-                        }
-                        out[n] = hexDigits[Int(hash[i] >> 4)]
-                        out[n + 1] = hexDigits[Int(hash[i] & 0x0F)]
-                        n += 2
+        return name.withUTF8 { make(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The UUID of a name given as its UTF-8 bytes.
+    public static func make(bytes text: UnsafeRawBufferPointer) -> String {
+        let count = namespace.count + text.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 32) { buffer in
+            let message = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            _ = UnsafeMutableBufferPointer(rebasing: message[..<namespace.count]).initialize(from: namespace)
+            if let base = text.baseAddress {
+                UnsafeMutableRawPointer(message.baseAddress! + namespace.count).copyMemory(from: base, byteCount: text.count)
+            }
+            let hash = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+            var length: UInt32 = 0
+            _ = EVP_Digest(message.baseAddress, count, hash.baseAddress, &length, digest.md ?? EVP_sha256(), nil)
+            hash[6] = (hash[6] & 0x0F) | 0x80
+            hash[8] = (hash[8] & 0x3F) | 0x80
+            return String(unsafeUninitializedCapacity: 36) { out in
+                var n = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 {
+                        out[n] = UInt8(ascii: "-")
+                        n += 1
                     }
-                    return n
+                    out[n] = hexDigits[Int(hash[i] >> 4)]
+                    out[n + 1] = hexDigits[Int(hash[i] & 0x0F)]
+                    n += 2
                 }
+                return n
             }
         }
     }
