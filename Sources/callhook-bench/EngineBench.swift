@@ -95,8 +95,8 @@ enum EngineBench {
 
     /// One pass of a fresh engine over the events.
     static func engine(rules: RuleSet, events: [CallEvent], times: [EventTime]) -> Engine {
-        let ids = BenchIDs()
-        var engine = CallEngine(rules: rules) { ids.next() }
+        // Delivery ids as the daemon derives them (a SHA-256 per request).
+        var engine = CallEngine(rules: rules, deliveryID: DeliveryID.derived)
         var latencies: [Int64] = []
         latencies.reserveCapacity(events.count)
         var matches = 0
@@ -144,14 +144,5 @@ enum EngineBench {
             Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         return (Double(elapsed.nanoseconds) / 1e9, Double(usage.ru_maxrss) / 1024, (status >> 8) & 0xFF)
-    }
-}
-
-final class BenchIDs: @unchecked Sendable {
-    // Safe: used from the single benchmark loop only.
-    private var n = 0
-    func next() -> String {
-        n += 1
-        return "d-\(n)"
     }
 }
