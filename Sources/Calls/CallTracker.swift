@@ -75,7 +75,7 @@ public struct CallTracker: Sendable {
             customer: event.customer ?? "", uuid: event.uuid,
             extension: event.extension ?? Self.guessExtension(event))
         // NFON states are lowercase; other spellings are folded only when needed.
-        let state = event.state.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? event.state.lowercased() : event.state
+        let state = event.state.utf8Contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? event.state.lowercased() : event.state
         let isAnswer = state == "answer"
         let isEnd = state == "hangup" || state == "end"
 

@@ -136,7 +136,7 @@ struct HeaderList {
     /// Header names compared as `lowercased()` does, without allocating
     /// for ASCII names.
     static func sameName(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard a.utf8AllSatisfy({ $0 < 0x80 }) && b.utf8AllSatisfy({ $0 < 0x80 }) else {
             return a.lowercased() == b.lowercased()
         }
         guard a.utf8.count == b.utf8.count else { return false }

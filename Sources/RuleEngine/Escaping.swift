@@ -1,3 +1,4 @@
+import Calls
 import Mustache
 
 /// How a substituted value is escaped, by where it lands in a request
@@ -72,9 +73,7 @@ public enum Escaping: String, Sendable, CaseIterable {
     public static func jsonEscape(_ text: String) -> String {
         // Most values need no escaping at all: looked for in the string's
         // own bytes, not through its UTF-8 view one index at a time.
-        let special = { (b: UInt8) in b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xE2 }
-        let any = text.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) } ?? text.utf8.contains(where: special)
-        if !any { return text }
+        if !text.utf8Contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for s in text.unicodeScalars {

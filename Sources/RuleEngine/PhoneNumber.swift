@@ -24,8 +24,8 @@ public struct PhoneNumber: Sendable, Hashable {
             e164 = raw
             // ASCII (every number a PBX sends) is filtered byte by byte.
             digits =
-                raw.utf8.allSatisfy { $0 < 0x80 }
-                ? (raw.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                raw.utf8AllSatisfy { $0 < 0x80 }
+                ? (raw.utf8AllSatisfy { $0 >= 0x30 && $0 <= 0x39 }
                     ? raw : String(decoding: raw.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
                 : raw.filter(\.isNumber)
             national = raw
@@ -88,7 +88,7 @@ public struct PhoneNumber: Sendable, Hashable {
     static func isGlobal(_ context: String) -> Bool {
         // NFON writes it in lowercase: one comparison of small strings.
         if context == "global" { return true }
-        guard context.utf8.allSatisfy({ $0 < 0x80 }) else { return context.lowercased() == "global" }
+        guard context.utf8AllSatisfy({ $0 < 0x80 }) else { return context.lowercased() == "global" }
         guard context.utf8.count == 6 else { return false }
         var equal = true
         for (a, b) in zip(context.utf8, "global".utf8) where a | 0x20 != b { equal = false }
@@ -101,6 +101,6 @@ public struct PhoneNumber: Sendable, Hashable {
         if let context, Self.isGlobal(context) { return false }
         if let context, !customer.isEmpty, context == customer { return true }
         let count = number.utf8.count
-        return count > 0 && count <= settings.extensionDigits && number.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        return count > 0 && count <= settings.extensionDigits && number.utf8AllSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 }
