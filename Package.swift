@@ -230,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
-                "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", "CSQLite",
+                "Delivery", "RuleEngine", "Calls", "Curl", "TestSupport", "CSQLite", "Callhook",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),

@@ -34,7 +34,7 @@ public struct RequestIdentity: Sendable, Hashable {
         var phase = phase
         var rule = rule
         var action = action
-        // A length has at most 20 digits; each field adds its digits and `:`.
+        // A length has at most 19 digits (`Int.max`); each field adds its digits and `:`.
         let capacity =
             customer.utf8.count + callUUID.utf8.count + extensionNumber.utf8.count + phase.utf8.count
             + rule.utf8.count + action.utf8.count + 6 * 21

@@ -14,8 +14,8 @@ import Testing
             var text = ""
             for _ in 0..<[0, 1, 2, 5, 40][round % 5] { text += pieces.randomElement(using: &generator)! }
             for p in predicates {
-                #expect(text.utf8Contains(where: p) == text.utf8.contains(where: p))
-                #expect(text.utf8AllSatisfy(p) == text.utf8.allSatisfy(p))
+                #expect(text.utf8Contains(where: p) == text.utf8.contains(where: p), "text: \(text.debugDescription)")
+                #expect(text.utf8AllSatisfy(p) == text.utf8.allSatisfy(p), "text: \(text.debugDescription)")
             }
         }
     }
