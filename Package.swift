@@ -66,6 +66,9 @@ let package = Package(
             name: "CallhookAllocator",
             dependencies: [.target(name: "CJemalloc", condition: .when(platforms: [.linux]))]
         ),
+        // P3's pipeline in C (SQLite and one libcurl multi handle, nothing
+        // of callhook): the benchmark's upper bound for P3.
+        .target(name: "CDispatchFloor", dependencies: ["CCurl", "CSQLite"]),
         // Async HTTP client over one curl multi handle.
         .target(
             name: "Curl",
@@ -201,7 +204,7 @@ let package = Package(
             name: "callhook-bench",
             dependencies: [
                 "Curl", "Callhook", "Calls", "Simulator", "RuleEngine", "Delivery", "Agents", "Feeds", "PostgresQueue",
-                "TestSupport", "CallhookAllocator",
+                "TestSupport", "CallhookAllocator", "CDispatchFloor",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict,

@@ -24,6 +24,14 @@ struct Bench {
             try await DeliveryBench.runChild(mode: args[2], sinkURL: args[3])
             return
         }
+        if args.count > 1 && args[1] == "idle-floor" {
+            try await IdleFloor.runChild()
+            return
+        }
+        if args.count > 2 && args[1] == "floor-run" {
+            try DispatchFloorBench.runChild(sinkURL: args[2])
+            return
+        }
         if args.count > 6 && args[1] == "pg-run" {
             try await PostgresDeliveryBench.runChild(
                 mode: args[2], url: args[3], sinkURL: args[4], index: Int(args[5]) ?? 0, of: Int(args[6]) ?? 1)
@@ -131,7 +139,8 @@ struct Bench {
             measured: String(format: "%.0f req/s (1 in flight: %.0f)", many, one), target: "—",
             baseline: String(format: "wrk -t2 -c64: %.0f req/s", wrk), ratio: String(format: "%.2f", many / wrk)
         ).emit()
-        try DeliveryBench.run(sinkURL: url, wrk: wrk)
+        let p3 = try DeliveryBench.run(sinkURL: url, wrk: wrk)
+        try DispatchFloorBench.run(sinkURL: url, wrk: wrk, p3: p3, nginxCPU: nginx.workerCPUSeconds)
     }
 
     static func request(_ url: String) -> HTTPRequest {

@@ -23,7 +23,9 @@ enum DeliveryBench {
     static let concurrency = Int(ProcessInfo.processInfo.environment["BENCH_CONCURRENCY"] ?? "") ?? 64
 
     /// The orchestrator: sink, wrk, then the two children.
-    static func run(sinkURL: String, wrk: Double) throws {
+    /// Returns P3's deliveries/s.
+    @discardableResult
+    static func run(sinkURL: String, wrk: Double) throws -> Double {
         say("\n== P3, P7: the durable dispatcher (SQLite queue, WAL) against the same nginx")
         say("target concurrency \(concurrency); \(count) deliveries each; POST with a \(Bench.body.count)-byte JSON body")
         let p3 = try child(["delivery-run", "p3", sinkURL])
@@ -49,6 +51,7 @@ enum DeliveryBench {
             baseline: String(format: "P3: %.0f deliveries/s", p3.rate), ratio: String(format: "%.2f", p7.rate / p3.rate),
             verdict: BenchRow.met(p7.rate >= 0.9 * p3.rate && p7.rssMB <= 100)
         ).emit()
+        return p3.rate
     }
 
     static func child(_ args: [String]) throws -> (rate: Double, rssMB: Double) {

@@ -23,6 +23,7 @@ enum MemoryBench {
         guard let start = simErr.range(of: "http://") else { throw BenchError(message: "no simulator URL") }
         let base = String(simErr[start.lowerBound...].prefix { $0 != " " })
 
+        let floor = try await measureFloor(dir: dir)
         let idle = try await measure(callhook: callhook, rules: examples, base: base, dir: dir, name: "examples")
         let big = dir.appendingPathComponent("p1-rules")
         try RuleSetGenerator.write(to: big)
@@ -35,17 +36,24 @@ enum MemoryBench {
             "P6 idle, example rules", String(format: "%.1f MB", idle.total), target: "<= 30 MB",
             baseline: String(format: "file %.1f, anon %.1f MB", idle.file, idle.anon))
         Metric.row(
+            "P6 floor: this build's libraries alone", String(format: "%.1f MB", floor.total), target: "—",
+            baseline: String(format: "file %.1f, anon %.1f MB", floor.file, floor.anon))
+        Metric.row(
             "P6 with the 1M-number list", String(format: "%.1f MB", list.total), target: "<= 150 MB",
             baseline: String(format: "file %.1f, anon %.1f MB", list.file, list.anon))
         say(
             "largest file-backed mappings at idle (MB): "
                 + idle.top.map { "\($0.0) " + String(format: "%.1f", $0.1) }.joined(separator: ", "))
+        say(
+            "largest file-backed mappings of the floor (MB): "
+                + floor.top.map { "\($0.0) " + String(format: "%.1f", $0.1) }.joined(separator: ", "))
         say("libraries mapped: " + idle.libraries.joined(separator: " "))
         Metric.emit("p6_idle_rss_mb", idle.total, "MB", decimals: 1)
         Metric.emit("p6_idle_rss_file_mb", idle.file, "MB", decimals: 1)
         Metric.emit("p6_idle_rss_anon_mb", idle.anon, "MB", decimals: 1)
         Metric.emit("p6_idle_rss_foundation_mb", idle.foundation, "MB", decimals: 1)
         Metric.emit("p6_list_rss_mb", list.total, "MB", decimals: 1)
+        Metric.emit("p6_floor_rss_mb", floor.total, "MB", decimals: 1)
     }
 
     static let settle = 3
@@ -79,13 +87,26 @@ enum MemoryBench {
         defer { daemon.stop() }
         _ = try await daemon.waitFor("callhook running", seconds: 120)
         try await Task.sleep(for: .seconds(settle))
-        let status = procFile("/proc/\(daemon.pid)/status") ?? ""
+        return sample(pid: daemon.pid)
+    }
+
+    /// `callhook-bench idle-floor` (`IdleFloor`), after the same settling time.
+    static func measureFloor(dir: URL) async throws -> Sample {
+        let floor = try AgentBench.Child(CommandLine.arguments[0], ["idle-floor"], dir: dir)
+        defer { floor.stop() }
+        _ = try await floor.waitFor("idle floor ready", seconds: 60)
+        try await Task.sleep(for: .seconds(settle))
+        return sample(pid: floor.pid)
+    }
+
+    /// RSS of a running process, split as `Sample` says.
+    static func sample(pid: pid_t) -> Sample {
+        let status = procFile("/proc/\(pid)/status") ?? ""
         func kB(_ field: String) -> Double {
             let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
             return Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
         }
-        let maps = mappings(pid: daemon.pid)
-        daemon.stop()
+        let maps = mappings(pid: pid)
         return Sample(
             total: kB("VmRSS") / 1024, file: kB("RssFile") / 1024, anon: kB("RssAnon") / 1024,
             top: Array(maps.sorted { $0.value > $1.value }.prefix(12)).map { ($0.key, $0.value / 1024) },

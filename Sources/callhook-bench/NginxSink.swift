@@ -80,6 +80,20 @@ final class NginxSink: @unchecked Sendable {
         try? FileManager.default.removeItem(at: prefix)
     }
 
+    /// CPU seconds (user and system) nginx's workers have used so far.
+    func workerCPUSeconds() -> Double {
+        let pid = process.processIdentifier
+        let children = MemoryBench.procFile("/proc/\(pid)/task/\(pid)/children") ?? ""
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return children.split(separator: " ").reduce(0.0) { sum, child in
+            // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+            guard let stat = MemoryBench.procFile("/proc/\(child)/stat"), let close = stat.lastIndex(of: ")") else { return sum }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return sum }
+            return sum + (user + system) / ticks
+        }
+    }
+
     /// Requests nginx has handled so far (from `stub_status`; each read
     /// counts itself too, the caller subtracts its own reads).
     func requests() throws -> Int {
