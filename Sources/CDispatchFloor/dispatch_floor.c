@@ -140,20 +140,33 @@ done:
 int callhook_dispatch_floor(const char *url, const char *db_path, int count, int in_flight, int batch, int window,
                             const char *body, size_t body_length, callhook_floor_result *result, char *error,
                             size_t error_size) {
+    if (count < 1 || in_flight < 1 || batch < 1 || window < 1) {
+        snprintf(error, error_size, "count, in_flight, batch and window must each be at least 1");
+        return -1;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(error, error_size, "curl_global_init failed");
+        return -1;
+    }
     floor_state s = {.count = count, .batch = batch, .window = window};
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.changed, NULL);
     s.sent = malloc(sizeof(long long) * (size_t)count);
+    /* Every handle, for the clean-up; `idle` holds those not in flight. */
+    CURL **all = calloc((size_t)in_flight, sizeof(CURL *));
     CURL **idle = calloc((size_t)in_flight, sizeof(CURL *));
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     s.multi = curl_multi_init();
     int status = -1, idle_count = 0, done = 0;
     pthread_t thread;
     int started = 0;
-    if (!s.sent || !idle || !headers || !s.multi) { snprintf(error, error_size, "out of memory"); goto out; }
+    if (!s.sent || !all || !idle || !headers || !s.multi) { snprintf(error, error_size, "out of memory"); goto out; }
     for (; idle_count < in_flight; idle_count++) {
         CURL *e = curl_easy_init();
         if (!e) { snprintf(error, error_size, "curl_easy_init failed"); goto out; }
+        all[idle_count] = e;
+        /* A sink that stops answering ends the run with an error, not a hang. */
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 30000L);
         curl_easy_setopt(e, CURLOPT_URL, url);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)body_length);
@@ -223,10 +236,17 @@ out:
         pthread_mutex_unlock(&s.lock);
         pthread_join(thread, NULL);
     }
-    for (int i = 0; i < idle_count; i++) curl_easy_cleanup(idle[i]);
+    for (int i = 0; all && i < in_flight && all[i]; i++) {
+        if (s.multi) curl_multi_remove_handle(s.multi, all[i]); /* a no-op for a handle not in flight */
+        curl_easy_cleanup(all[i]);
+    }
     if (s.multi) curl_multi_cleanup(s.multi);
     curl_slist_free_all(headers);
+    free(all);
     free(idle);
     free(s.sent);
+    pthread_cond_destroy(&s.changed);
+    pthread_mutex_destroy(&s.lock);
+    curl_global_cleanup();
     return status;
 }

@@ -54,7 +54,15 @@ enum DeliveryBench {
         return p3.rate
     }
 
+    /// Runs `callhook-bench args…` (`delivery-run`), whose last line is
+    /// "RATE PEAK_RSS_MB".
     static func child(_ args: [String]) throws -> (rate: Double, rssMB: Double) {
+        let fields = try childFigures(args)
+        return (fields[0], fields[1])
+    }
+
+    /// The two numbers of the last line a benchmark child prints.
+    static func childFigures(_ args: [String]) throws -> [Double] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         p.arguments = args
@@ -67,7 +75,7 @@ enum DeliveryBench {
         p.waitUntilExit()
         let fields = text.split(separator: "\n").last?.split(separator: " ").compactMap { Double($0) } ?? []
         guard p.terminationStatus == 0, fields.count == 2 else { throw BenchError(message: "benchmark child failed:\n\(text)") }
-        return (fields[0], fields[1])
+        return fields
     }
 
     /// In the child: prints "RATE PEAK_RSS_MB".

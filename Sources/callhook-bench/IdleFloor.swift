@@ -8,6 +8,12 @@ import Foundation
 /// decodes JSON; libcurl and OpenSSL start with the HTTP client's loop
 /// thread; GRDB opens the SQLite queue (WAL) and migrates it. The memory
 /// bench reads its RSS next to the daemon's (docs/benchmarks.md).
+///
+/// It runs in `callhook-bench`, not in `callhook` (whose commands are the
+/// specification's): a larger binary that links the same libraries and
+/// more. Of a binary, only what start-up touches is resident — the code it
+/// runs and the pages the dynamic linker relocates — so the floor counts
+/// the bench's relocations instead of the daemon's, about as many.
 enum IdleFloor {
     static func runChild() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callhook-bench-floor-\(getpid())")

@@ -80,18 +80,21 @@ final class NginxSink: @unchecked Sendable {
         try? FileManager.default.removeItem(at: prefix)
     }
 
-    /// CPU seconds (user and system) nginx's workers have used so far.
-    func workerCPUSeconds() -> Double {
+    /// CPU seconds (user and system) nginx's workers have used so far; nil
+    /// when they cannot be read (a kernel without `/proc/PID/task/PID/children`).
+    func workerCPUSeconds() -> Double? {
         let pid = process.processIdentifier
-        let children = MemoryBench.procFile("/proc/\(pid)/task/\(pid)/children") ?? ""
+        let children = (MemoryBench.procFile("/proc/\(pid)/task/\(pid)/children") ?? "").split(whereSeparator: \.isWhitespace)
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return children.split(separator: " ").reduce(0.0) { sum, child in
+        var total = 0.0
+        for child in children {
             // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-            guard let stat = MemoryBench.procFile("/proc/\(child)/stat"), let close = stat.lastIndex(of: ")") else { return sum }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return sum }
-            return sum + (user + system) / ticks
+            guard let stat = MemoryBench.procFile("/proc/\(child)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(whereSeparator: \.isWhitespace)
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+            total += (user + system) / ticks
         }
+        return children.isEmpty || ticks <= 0 ? nil : total
     }
 
     /// Requests nginx has handled so far (from `stub_status`; each read

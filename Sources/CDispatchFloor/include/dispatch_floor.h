@@ -5,7 +5,7 @@
 
 /* What P3 measures, with nothing of callhook around it: the least a durable
    dispatcher built on SQLite and one libcurl multi handle does per delivery.
-   docs/benchmarks.md ("P3's pipeline in C"). */
+   docs/benchmarks.md (the P3-C row). */
 typedef struct {
     double deliveries_per_second;
     /* CPU time of the whole process (both threads) per delivery. */
@@ -18,7 +18,9 @@ typedef struct {
    `batch` inserts, at most `window` inserted and not yet marked delivered)
    and marks sent ones delivered in its next transaction; the calling
    thread sends a delivery only once its insert is committed. Returns 0, or
-   -1 with a message in `error`. Every answer must be 2xx. */
+   -1 with a message in `error`: an answer other than 2xx, a transfer that
+   takes over 30 s, a SQLite error, or a count, in_flight, batch or window
+   below 1. */
 int callhook_dispatch_floor(
     const char *url, const char *db_path, int count, int in_flight, int batch, int window, const char *body,
     size_t body_length, callhook_floor_result *result, char *error, size_t error_size);
