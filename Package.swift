@@ -223,6 +223,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DispatchFloorTests", dependencies: ["CDispatchFloor", "CSQLite", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CallsTests", dependencies: ["Calls"], swiftSettings: strict),
         .testTarget(
             name: "LookupTests",
