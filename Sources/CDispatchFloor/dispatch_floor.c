@@ -138,10 +138,10 @@ done:
 }
 
 int callhook_dispatch_floor(const char *url, const char *db_path, int count, int in_flight, int batch, int window,
-                            const char *body, size_t body_length, callhook_floor_result *result, char *error,
-                            size_t error_size) {
-    if (count < 1 || in_flight < 1 || batch < 1 || window < 1) {
-        snprintf(error, error_size, "count, in_flight, batch and window must each be at least 1");
+                            long timeout_ms, const char *body, size_t body_length, callhook_floor_result *result,
+                            char *error, size_t error_size) {
+    if (count < 1 || in_flight < 1 || batch < 1 || window < 1 || timeout_ms < 1) {
+        snprintf(error, error_size, "count, in_flight, batch, window and timeout must each be at least 1");
         return -1;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -166,7 +166,7 @@ int callhook_dispatch_floor(const char *url, const char *db_path, int count, int
         if (!e) { snprintf(error, error_size, "curl_easy_init failed"); goto out; }
         all[idle_count] = e;
         /* A sink that stops answering ends the run with an error, not a hang. */
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 30000L);
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
         curl_easy_setopt(e, CURLOPT_URL, url);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)body_length);

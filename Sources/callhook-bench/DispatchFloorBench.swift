@@ -73,7 +73,8 @@ enum DispatchFloorBench {
             body.withMemoryRebound(to: CChar.self) { text in
                 callhook_dispatch_floor(
                     sinkURL, dir.appendingPathComponent("queue.sqlite").path, Int32(DeliveryBench.count),
-                    Int32(DeliveryBench.concurrency), batch, window, text.baseAddress, text.count, &result, &error, error.count)
+                    Int32(DeliveryBench.concurrency), batch, window, 30_000, text.baseAddress, text.count, &result, &error,
+                    error.count)
             }
         }
         guard status == 0 else {

@@ -19,10 +19,10 @@ typedef struct {
    and marks sent ones delivered in its next transaction; the calling
    thread sends a delivery only once its insert is committed. Returns 0, or
    -1 with a message in `error`: an answer other than 2xx, a transfer that
-   takes over 30 s, a SQLite error, or a count, in_flight, batch or window
-   below 1. */
+   takes over `timeout_ms`, a SQLite error, or a count, in_flight, batch,
+   window or timeout below 1. */
 int callhook_dispatch_floor(
-    const char *url, const char *db_path, int count, int in_flight, int batch, int window, const char *body,
-    size_t body_length, callhook_floor_result *result, char *error, size_t error_size);
+    const char *url, const char *db_path, int count, int in_flight, int batch, int window, long timeout_ms,
+    const char *body, size_t body_length, callhook_floor_result *result, char *error, size_t error_size);
 
 #endif
