@@ -175,7 +175,7 @@ enum BenchTable {
             rows.append(
                 BenchRow(
                     "P6-idle", "RSS idle, example rules", measured: String(format: "%.1f MB", idle), target: "≤ 30 MB",
-                    baseline: floor.map { String(format: "the build's libraries alone (idle-floor): %.1f MB", $0) } ?? "—",
+                    baseline: floor.map { String(format: "Foundation, libcurl, SQLite alone (idle-floor): %.1f MB", $0) } ?? "—",
                     ratio: floor.map { String(format: "%.2f", idle / $0) } ?? "—", verdict: BenchRow.met(idle <= 30)))
         }
         if let list = m["p6_list_rss_mb"] {

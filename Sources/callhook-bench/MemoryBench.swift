@@ -36,7 +36,7 @@ enum MemoryBench {
             "P6 idle, example rules", String(format: "%.1f MB", idle.total), target: "<= 30 MB",
             baseline: String(format: "file %.1f, anon %.1f MB", idle.file, idle.anon))
         Metric.row(
-            "P6 floor: this build's libraries alone", String(format: "%.1f MB", floor.total), target: "—",
+            "P6 floor: Foundation, libcurl, SQLite alone", String(format: "%.1f MB", floor.total), target: "—",
             baseline: String(format: "file %.1f, anon %.1f MB", floor.file, floor.anon))
         Metric.row(
             "P6 with the 1M-number list", String(format: "%.1f MB", list.total), target: "<= 150 MB",
