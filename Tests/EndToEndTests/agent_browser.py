@@ -17,7 +17,9 @@ Chromium runs headless and only ever reaches the loopback address.
 """
 
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 from selenium import webdriver
@@ -30,7 +32,9 @@ def fail(message):
     sys.exit(1)
 
 
-def browser():
+def browser(scratch):
+    """Chromium with its profile and its temporary files (the process
+    singleton's socket directory) in `scratch`, which the caller removes."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in [
@@ -40,14 +44,24 @@ def browser():
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
     ]:
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    options.add_argument("--user-data-dir=" + os.path.join(scratch, "profile"))
+    env = dict(os.environ, TMPDIR=scratch)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=env), options=options)
 
 
 def main():
     if len(sys.argv) != 7:
         fail(__doc__)
     url, shots, restart_file, vip_call, other_call, second_call = sys.argv[1:]
-    driver = browser()
+    scratch = tempfile.mkdtemp(prefix="callhook-agent-browser-")
+    try:
+        run(scratch, url, shots, restart_file, vip_call, other_call, second_call)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(scratch, url, shots, restart_file, vip_call, other_call, second_call):
+    driver = browser(scratch)
     seen_calls = set()
 
     def state(selector, attribute):
