@@ -24,7 +24,6 @@ enum DeliveryBench {
 
     /// The orchestrator: sink, wrk, then the two children.
     /// Returns P3's deliveries/s.
-    @discardableResult
     static func run(sinkURL: String, wrk: Double) throws -> Double {
         say("\n== P3, P7: the durable dispatcher (SQLite queue, WAL) against the same nginx")
         say("target concurrency \(concurrency); \(count) deliveries each; POST with a \(Bench.body.count)-byte JSON body")

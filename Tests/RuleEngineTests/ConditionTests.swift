@@ -168,20 +168,17 @@ struct ConditionTests {
         #expect(h.matched([("ring", "2026-01-01T00:00:00Z", nil)], caller: "4930111")["incoming"] == ["not-vip"])
         // Outbound, the remote party is the callee: the list is looked up
         // for it, and the extension (the caller) is not in any list.
-        h.engine.tracker = CallTracker()
-        let outbound = h.engine.process(
-            CallEvent(
-                uuid: "o", state: "dial", caller: "100", callerContext: "K1", callee: "0891234567", calleeContext: "global",
-                direction: .outbound, extension: "100", customer: "K1", updated: "2026-01-01T00:00:00Z"),
-            arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))
-        #expect(outbound.map(\.classification?.name) == ["gold"])
-        h.engine.tracker = CallTracker()
-        let blocked = h.engine.process(
-            CallEvent(
-                uuid: "p", state: "dial", caller: "100", callerContext: "K1", callee: "030111", calleeContext: "global",
-                direction: .outbound, extension: "100", customer: "K1", updated: "2026-01-01T00:00:00Z"),
-            arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0))
-        #expect(blocked.map(\.classification?.name) == ["spam"])
+        func dialled(_ uuid: String, callee: String) -> [String?] {
+            h.engine.tracker = CallTracker()
+            return h.engine.process(
+                CallEvent(
+                    uuid: uuid, state: "dial", caller: "100", callerContext: "K1", callee: callee, calleeContext: "global",
+                    direction: .outbound, extension: "100", customer: "K1", updated: "2026-01-01T00:00:00Z"),
+                arrival: EventTime(nanoseconds: 0), now: EventTime(nanoseconds: 0)
+            ).map(\.classification?.name)
+        }
+        #expect(dialled("o", callee: "0891234567") == ["gold"])
+        #expect(dialled("p", callee: "030111") == ["spam"])
     }
 
     @Test("line rules see the new and the previous state")
